@@ -1,0 +1,120 @@
+public import CurlHTTP
+public import Foundation
+public import Logging
+
+/// ShowJob against CCE (or the simulator): one GET per call, credentials added by the signer, every
+/// failure classified into a `CCEError` that names the job.
+public struct CCEClient: JobFetching {
+    /// CCE answers are small; anything beyond this is not a job document.
+    public static let maxResponseBytes = 8 << 20
+    /// Job IDs are UUID-like; anything else is refused before a URL is built from it.
+    public static let maxJobIDLength = 128
+
+    public let endpoint: CCEEndpoint
+    public let projectID: String
+    private let http: any HTTPClient
+    private let credentials: any RequestSigner
+    private let timeout: Duration
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+
+    public init(
+        endpoint: CCEEndpoint, projectID: String, http: any HTTPClient, credentials: any RequestSigner,
+        timeout: Duration = .seconds(10), logger: Logger = Logger(label: "jobhook.cce"),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.endpoint = endpoint
+        self.projectID = projectID
+        self.http = http
+        self.credentials = credentials
+        self.timeout = timeout
+        self.logger = logger
+        self.now = now
+    }
+
+    /// `GET {endpoint}/api/v3/projects/{project_id}/jobs/{job_id}`. On a 401 the signer is told; when it
+    /// has fresh credentials (a renewed IAM token) the request is repeated once.
+    public func showJob(_ id: String) async throws(CCEError) -> Job {
+        try Self.validate(jobID: id)
+        guard Self.isSafeSegment(projectID, allowDots: false) else {
+            throw CCEError(.credentials, jobID: id, message: "project ID \(CCEEndpoint.printable(projectID)) is not a Huawei Cloud project ID")
+        }
+        var response = try await send(jobID: id)
+        var reported = false
+        if response.status == 401 {
+            reported = true
+            let error = CCEError.from(response: response.response, jobID: id, now: now())
+            if await credentials.reportAuthFailure(error, for: response.request) {
+                logger.debug("retrying once with renewed credentials", metadata: ["job": "\(id)"])
+                response = try await send(jobID: id)
+                reported = false
+            }
+        }
+        guard (200..<300).contains(response.status) else {
+            let error = CCEError.from(response: response.response, jobID: id, now: now())
+            if response.status == 401, !reported { _ = await credentials.reportAuthFailure(error, for: response.request) }
+            throw error
+        }
+        do {
+            return try Job.decode(response.response.body)
+        } catch {
+            throw CCEError(.decoding, jobID: id, message: error.description,
+                           requestID: response.response.header("X-Request-Id"))
+        }
+    }
+
+    private struct Exchange {
+        var request: HTTPRequest
+        var response: HTTPResponse
+        var status: Int { response.status }
+    }
+
+    private func send(jobID: String) async throws(CCEError) -> Exchange {
+        var request = HTTPRequest(
+            method: "GET", url: endpoint.url("/api/v3/projects/\(projectID)/jobs/\(jobID)"),
+            headers: [
+                HTTPHeader("Content-Type", "application/json"),
+                HTTPHeader("Accept", "application/json"),
+                HTTPHeader("User-Agent", "jobhook/\(JobhookVersion.current)"),
+            ],
+            timeout: timeout, maxResponseBytes: Self.maxResponseBytes)
+        do {
+            try await credentials.sign(&request, projectID: projectID)
+        } catch {
+            var error = error
+            error.jobID = jobID
+            throw error
+        }
+        let response: HTTPResponse
+        do {
+            response = try await http.send(request)
+        } catch {
+            throw CCEError(.transport(error.kind), jobID: jobID, message: error.message)
+        }
+        if let date = response.header("Date").flatMap(HTTPDate.parse) {
+            await credentials.noteServerDate(date)
+        }
+        return Exchange(request: request, response: response)
+    }
+
+    /// Letters, digits, `-`, `_`, `.`; at most 128; not `.` or `..` (a path segment, not a path).
+    public static func validate(jobID: String) throws(CCEError) {
+        guard isSafeSegment(jobID, allowDots: true) else {
+            throw CCEError(
+                .transport(.invalidURL), jobID: CCEEndpoint.printable(jobID),
+                message: "not a CCE job ID: use letters, digits, '-', '_' and '.' (at most \(maxJobIDLength))")
+        }
+    }
+
+    static func isSafeSegment(_ text: String, allowDots: Bool) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= maxJobIDLength, text.contains(where: { $0 != "." }) else { return false }
+        return text.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"): true
+            case UInt8(ascii: "."): allowDots
+            default: false
+            }
+        }
+    }
+}

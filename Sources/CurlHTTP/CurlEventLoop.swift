@@ -1,0 +1,187 @@
+internal import CCurl
+internal import Foundation
+internal import Synchronization
+
+/// One libcurl multi handle driven by one dedicated thread. The multi handle owns the connection
+/// cache, so every request through this loop can reuse a kept-alive connection; `curl_multi_poll`
+/// blocks this thread only, never the cooperative pool.
+///
+/// `@unchecked Sendable` because this is the C bridge: the multi handle, the easy-handle pool and the
+/// `active` table are touched only on the curl thread; other threads reach it solely through
+/// `inbox` (a mutex) and `curl_multi_wakeup`, the one libcurl call documented as thread-safe.
+final class CurlEventLoop: @unchecked Sendable {
+    private enum Command {
+        case start(CurlTransfer)
+        case cancel(CurlTransfer)
+    }
+
+    private struct Inbox {
+        var commands: [Command] = []
+        var stopping = false
+        /// Set by the curl thread just before it frees the multi handle; afterwards nobody may wake it.
+        var closed = false
+    }
+
+    private let options: CurlClient.Options
+    private let multi: UnsafeMutableRawPointer
+    private let inbox = Mutex(Inbox())
+    private let exited = DispatchGroup()
+
+    // Curl thread only.
+    private var active: [ObjectIdentifier: CurlTransfer] = [:]
+    private var idleHandles: [UnsafeMutableRawPointer] = []
+    private let maxIdleHandles = 16
+
+    init(options: CurlClient.Options) {
+        CurlGlobal.initializeOnce()
+        self.options = options
+        // curl_multi_init only fails on allocation failure, which Swift treats as fatal anyway.
+        multi = curl_multi_init()!
+        exited.enter()
+        let thread = Thread { [self] in
+            run()
+            exited.leave()
+        }
+        thread.name = "jobhook-curl"
+        thread.start()
+    }
+
+    /// Hands a transfer to the curl thread. Returns false once the loop has shut down.
+    func enqueue(_ transfer: CurlTransfer) -> Bool {
+        send(.start(transfer))
+    }
+
+    func cancel(_ transfer: CurlTransfer) {
+        transfer.cancelRequested.store(true, ordering: .sequentiallyConsistent)
+        _ = send(.cancel(transfer))
+    }
+
+    /// Stops the thread, failing every outstanding request with `.cancelled`, and waits for it to exit.
+    func shutdown() {
+        let wasRunning = inbox.withLock { inbox -> Bool in
+            guard !inbox.closed else { return false }
+            inbox.stopping = true
+            curl_multi_wakeup(multi)
+            return true
+        }
+        if wasRunning && Thread.current.name != "jobhook-curl" { exited.wait() }
+    }
+
+    private func send(_ command: Command) -> Bool {
+        inbox.withLock { inbox in
+            guard !inbox.stopping else { return false }
+            inbox.commands.append(command)
+            // Inside the lock so the multi handle cannot be freed between the check and the wakeup.
+            curl_multi_wakeup(multi)
+            return true
+        }
+    }
+
+    // MARK: - Curl thread
+
+    private func run() {
+        while true {
+            let (commands, stopping) = inbox.withLock { inbox in
+                defer { inbox.commands.removeAll(keepingCapacity: true) }
+                return (inbox.commands, inbox.stopping)
+            }
+            for command in commands {
+                switch command {
+                case .start(let transfer): start(transfer)
+                case .cancel(let transfer): abort(transfer, with: cancelled(transfer))
+                }
+            }
+            if stopping { break }
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+            collectFinished()
+            curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+        close()
+    }
+
+    private func start(_ transfer: CurlTransfer) {
+        if transfer.cancelRequested.load(ordering: .sequentiallyConsistent) {
+            transfer.complete(.failure(cancelled(transfer)))
+            return
+        }
+        let easy = idleHandles.popLast() ?? curl_easy_init()
+        guard let easy else {
+            transfer.complete(.failure(HTTPError(.other, "libcurl could not create a handle for \(transfer.target)")))
+            return
+        }
+        do {
+            try transfer.configure(easy, options: options)
+        } catch {
+            release(easy, of: transfer)
+            transfer.complete(.failure(error))
+            return
+        }
+        // `active` holds the strong reference that keeps the callbacks' unretained pointer valid
+        // until the handle leaves the multi handle.
+        active[ObjectIdentifier(transfer)] = transfer
+        let added = curl_multi_add_handle(multi, easy)
+        if added != CURLM_OK {
+            active[ObjectIdentifier(transfer)] = nil
+            release(easy, of: transfer)
+            transfer.complete(.failure(HTTPError(.other, "libcurl refused the request to \(transfer.target)")))
+        }
+    }
+
+    private func collectFinished() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard jh_msg_is_done(message) != 0, let easy = message.pointee.easy_handle else { continue }
+            var context: UnsafeMutableRawPointer?
+            jh_getinfo_ptr(easy, CURLINFO_PRIVATE, &context)
+            guard let context else { continue }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+            let code = jh_msg_result(message)
+            let result: Result<HTTPResponse, HTTPError> =
+                code == CURLE_OK ? .success(transfer.response()) : .failure(transfer.failure(code))
+            abort(transfer, with: nil)
+            transfer.complete(result)
+        }
+    }
+
+    /// Takes a transfer out of the multi handle (if it is there) and completes it with `error`,
+    /// or leaves completion to the caller when `error` is nil.
+    private func abort(_ transfer: CurlTransfer, with error: HTTPError?) {
+        guard active.removeValue(forKey: ObjectIdentifier(transfer)) != nil, let easy = transfer.easy else { return }
+        curl_multi_remove_handle(multi, easy)
+        release(easy, of: transfer)
+        if let error { transfer.complete(.failure(error)) }
+    }
+
+    /// Returns a handle to the pool. curl_easy_reset drops every option, so libcurl no longer points
+    /// at the transfer's error buffer or context once this returns.
+    private func release(_ easy: UnsafeMutableRawPointer, of transfer: CurlTransfer) {
+        transfer.detach()
+        if idleHandles.count < maxIdleHandles {
+            curl_easy_reset(easy)
+            idleHandles.append(easy)
+        } else {
+            curl_easy_cleanup(easy)
+        }
+    }
+
+    private func cancelled(_ transfer: CurlTransfer) -> HTTPError {
+        HTTPError(.cancelled, "request to \(transfer.target) was cancelled")
+    }
+
+    private func close() {
+        for transfer in Array(active.values) {
+            abort(transfer, with: HTTPError(.cancelled, "request to \(transfer.target) was cancelled: the HTTP client shut down"))
+        }
+        inbox.withLock { inbox in
+            for case .start(let transfer) in inbox.commands {
+                transfer.complete(.failure(cancelled(transfer)))
+            }
+            inbox.commands.removeAll()
+            inbox.closed = true
+        }
+        for easy in idleHandles { curl_easy_cleanup(easy) }
+        idleHandles.removeAll()
+        curl_multi_cleanup(multi)
+    }
+}

@@ -1,0 +1,77 @@
+public import CCE
+
+/// The whole `rules.yaml`, validated: every value here has passed the loader's checks, so later
+/// stages never re-validate.
+public struct Config: Sendable {
+    public var cce: CCESettings
+    public var poll: PollSettings
+    public var watch: WatchSettings
+    public var state: StateSettings
+    public var server: ServerSettings
+    public var receivers: [Receiver]
+    /// In file order: every matching rule fires, in this order.
+    public var rules: [Rule]
+    /// The file it was loaded from (for messages and `jobhook check`).
+    public var sourcePath: String
+
+    public init(
+        cce: CCESettings, poll: PollSettings = PollSettings(), watch: WatchSettings = WatchSettings(),
+        state: StateSettings = StateSettings(), server: ServerSettings = ServerSettings(),
+        receivers: [Receiver] = [], rules: [Rule] = [], sourcePath: String = ""
+    ) {
+        self.cce = cce
+        self.poll = poll
+        self.watch = watch
+        self.state = state
+        self.server = server
+        self.receivers = receivers
+        self.rules = rules
+        self.sourcePath = sourcePath
+    }
+
+    public func receiver(named name: String) -> Receiver? {
+        receivers.first { $0.name == name }
+    }
+}
+
+public struct PollSettings: Sendable, Hashable {
+    /// Between two polls of one job.
+    public var interval: Duration
+    /// API requests in flight at once.
+    public var concurrency: Int
+    /// Overall API request rate (requests per second).
+    public var maxRPS: Int
+    /// A job not finished after this long stops being watched (a `timeout` event).
+    public var jobTimeout: Duration
+
+    public init(interval: Duration = .seconds(15), concurrency: Int = 8, maxRPS: Int = 20, jobTimeout: Duration = .seconds(6 * 3600)) {
+        self.interval = interval
+        self.concurrency = concurrency
+        self.maxRPS = maxRPS
+        self.jobTimeout = jobTimeout
+    }
+}
+
+public struct WatchSettings: Sendable, Hashable {
+    /// Watched from start-up on.
+    public var jobs: [String]
+    public init(jobs: [String] = []) { self.jobs = jobs }
+}
+
+public struct StateSettings: Sendable, Hashable {
+    /// The SQLite file holding watches, last seen phases and the delivery queue.
+    public var path: String
+    public init(path: String = "./jobhook-state.sqlite") { self.path = path }
+}
+
+public struct ServerSettings: Sendable {
+    /// `host:port` of the HTTP API; nil when the file says `listen: ~` (no API at all).
+    public var listen: String?
+    /// Bearer token for `/v1/*`; the loader requires it when `listen` is not a loopback address.
+    public var token: Secret?
+
+    public init(listen: String? = "127.0.0.1:9787", token: Secret? = nil) {
+        self.listen = listen
+        self.token = token
+    }
+}

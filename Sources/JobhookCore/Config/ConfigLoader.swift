@@ -1,0 +1,101 @@
+import Foundation
+import Yams
+
+/// Reads `rules.yaml` into a validated `Config`, or fails with every problem found, each at its
+/// `file:line:column`.
+public enum ConfigLoader {
+    static let topLevelKeys = ["cce", "poll", "watch", "state", "server", "receivers", "rules"]
+
+    public static func load(path: String, environment: [String: String]) throws(ConfigError) -> Config {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file (or it is not UTF-8)" : "no such file"
+            throw ConfigError(problems: [ConfigProblem(file: path, line: 1, column: 1, message: reason)])
+        }
+        return try parse(yaml: text, file: path, environment: environment)
+    }
+
+    public static func parse(yaml: String, file: String, environment: [String: String]) throws(ConfigError) -> Config {
+        var reader = ConfigReader(file: file, environment: environment)
+        let root: Node
+        do {
+            root = try Yams.compose(yaml: yaml) ?? Node.mapping(Node.Mapping([]))
+        } catch {
+            throw ConfigError(problems: [syntaxProblem(error, file: file)])
+        }
+        let config = reader.config(root)
+        guard reader.problems.isEmpty, let config else {
+            throw ConfigError(problems: reader.problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+        }
+        var result = config
+        result.sourcePath = file
+        return result
+    }
+
+    /// Yams knows where a syntax error is; say it in our format.
+    static func syntaxProblem(_ error: any Error, file: String) -> ConfigProblem {
+        func at(_ mark: Mark, _ message: String) -> ConfigProblem {
+            ConfigProblem(file: file, line: mark.line, column: mark.column, message: message)
+        }
+        guard let error = error as? YamlError else {
+            return ConfigProblem(file: file, line: 1, column: 1, message: "YAML syntax error: \(error)")
+        }
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let detail = context.map { " (\($0.text))" } ?? ""
+            return at(mark, "YAML syntax error: \(problem)\(detail)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return at(context.mark, "duplicate key \(keys) in one mapping")
+        case .reader(let problem, _, _, _):
+            return ConfigProblem(file: file, line: 1, column: 1, message: "cannot read the YAML: \(problem)")
+        default:
+            return ConfigProblem(file: file, line: 1, column: 1, message: "YAML syntax error: \(error)")
+        }
+    }
+}
+
+extension ConfigReader {
+    /// The whole document; nil when a section was too broken to build (problems say why).
+    mutating func config(_ root: Node) -> Config? {
+        guard let top = fields(root, "", allowed: ConfigLoader.topLevelKeys) else { return nil }
+        let cce = cceSettings(top["cce"], at: root)
+        let poll = top["poll"].map { pollSettings($0) } ?? PollSettings()
+        let watch = top["watch"].map { watchSettings($0) } ?? WatchSettings()
+        let state = top["state"].map { stateSettings($0) } ?? StateSettings()
+        let server = top["server"].map { serverSettings($0) } ?? ServerSettings()
+        let receivers = top["receivers"].map { receiverList($0) } ?? []
+        let rules = top["rules"].map { ruleList($0, receivers: receivers) } ?? []
+        guard let cce else { return nil }
+        return Config(cce: cce, poll: poll, watch: watch, state: state, server: server, receivers: receivers, rules: rules)
+    }
+
+    /// A list section; anything else is reported.
+    mutating func sequence(_ node: Node, _ path: String) -> [Node] {
+        if case .sequence(let items) = node { return Array(items) }
+        if node.isNull { return [] }
+        report("\(path): expected a list, found \(node.kindDescription)", at: node)
+        return []
+    }
+
+    mutating func template(_ node: Node, _ path: String, escaping: Template.Escaping = .none) -> Template? {
+        guard let text = string(node, path) else { return nil }
+        return makeTemplate(text, path, at: node, escaping: escaping)
+    }
+
+    /// Parses now (a template that does not parse is a load error) and remembers where it is.
+    mutating func makeTemplate(_ text: String, _ path: String, at node: Node, escaping: Template.Escaping = .none) -> Template? {
+        do {
+            var template = try Template(text, escaping: escaping)
+            template.line = node.mark?.line
+            template.column = node.mark?.column
+            return template
+        } catch {
+            report("\(path): \(error)", at: node)
+            return nil
+        }
+    }
+}

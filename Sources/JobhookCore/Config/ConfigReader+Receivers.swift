@@ -1,0 +1,164 @@
+import CCE
+import Foundation
+import Yams
+
+/// `receivers:`: where notifications go and how they are shaped and signed.
+extension ConfigReader {
+    static let receiverKeys = [
+        "name", "preset", "url", "method", "headers", "body", "body_text", "content_type", "secret", "text", "title",
+        "signing", "timeout", "retry", "rate_limit",
+    ]
+    /// Set by the delivery on every request; a receiver header would collide with them.
+    static let reservedHeaders = ["content-type", "webhook-id", "webhook-timestamp", "webhook-signature", "user-agent"]
+
+    mutating func receiverList(_ node: Node) -> [Receiver] {
+        var receivers: [Receiver] = []
+        var seen: [String: Int] = [:]
+        for (index, item) in sequence(node, "receivers").enumerated() {
+            guard let receiver = receiver(item, index: index) else { continue }
+            if let line = seen[receiver.name] {
+                report("duplicate receiver name '\(receiver.name)' (first defined at line \(line))", at: item)
+                continue
+            }
+            seen[receiver.name] = item.mark?.line ?? 0
+            receivers.append(receiver)
+        }
+        return receivers
+    }
+
+    mutating func receiver(_ node: Node, index: Int) -> Receiver? {
+        guard let fields = fields(node, "receivers[\(index)]", allowed: Self.receiverKeys) else { return nil }
+        let name = requiredString(fields, "name")
+        var r = fields
+        r.path = name.map { "receiver '\($0)'" } ?? "receivers[\(index)]"
+
+        var preset = Receiver.Preset.generic
+        if let presetNode = r["preset"], let text = string(presetNode, r.path("preset")) {
+            if let value = Receiver.Preset(rawValue: text) {
+                preset = value
+            } else {
+                let names = Receiver.Preset.allCases.map(\.rawValue).joined(separator: ", ")
+                report("\(r.path("preset")): unknown preset '\(text.clipped)' (expected one of \(names))", at: presetNode)
+            }
+        }
+        let url = webhookURL(r)
+        var method = "POST"
+        if let methodNode = r["method"], let text = string(methodNode, r.path("method")) {
+            let upper = text.uppercased()
+            if upper.isEmpty || !upper.allSatisfy({ $0.isASCII && $0.isLetter }) {
+                report("\(r.path("method")): expected an HTTP method like POST or PUT (got '\(text.clipped)')", at: methodNode)
+            }
+            method = upper
+        }
+        let contentType = optionalString(r, "content_type") ?? "application/json"
+        let headers = r["headers"].map { receiverHeaders($0, r.path("headers")) } ?? []
+        if r["body"] != nil, r["body_text"] != nil {
+            report("\(r.path): give either body or body_text, not both", at: r["body_text"]!)
+        }
+        let body = r["body"].flatMap { bodyTemplate($0, r.path("body")) }
+        let escaping: Template.Escaping = contentType.lowercased().contains("json") ? .jsonString : .none
+        let bodyText = r["body_text"].flatMap { template($0, r.path("body_text"), escaping: escaping) }
+        let secret = optionalString(r, "secret").map { Secret($0) }
+        if let secretNode = r["secret"], preset != .feishu, preset != .dingtalk {
+            report("\(r.path("secret")): only the feishu and dingtalk presets sign with a secret; use signing for other receivers", at: secretNode)
+        }
+        let text = r["text"].flatMap { template($0, r.path("text")) }
+        let title = r["title"].flatMap { template($0, r.path("title")) }
+        let signing = r["signing"].flatMap { signingSettings($0, r.path("signing")) }
+        let timeout = duration(r, "timeout", default: .seconds(15))
+        let retry = r["retry"].map { retrySettings($0, r.path("retry")) } ?? RetrySettings()
+        let rateLimit = r["rate_limit"].flatMap { rateLimitSettings($0, r.path("rate_limit")) }
+        guard let name, let url else { return nil }
+        return Receiver(
+            name: name, preset: preset, url: url, method: method, headers: headers, body: body, bodyText: bodyText,
+            contentType: contentType, secret: secret, text: text, title: title, signing: signing, timeout: timeout,
+            retry: retry, rateLimit: rateLimit
+        )
+    }
+
+    /// The URL usually holds the receiver's credential: messages name its scheme at most.
+    mutating func webhookURL(_ r: Fields) -> WebhookURL? {
+        guard let text = requiredString(r, "url") else { return nil }
+        if let url = WebhookURL(text) { return url }
+        let scheme = URLComponents(string: text)?.scheme
+        if let scheme, scheme.lowercased() != "http", scheme.lowercased() != "https" {
+            report("\(r.path("url")): scheme '\(scheme.clipped)' is not http or https", at: r["url"]!)
+        } else {
+            report("\(r.path("url")): the value is not an absolute http or https URL", at: r["url"]!)
+        }
+        return nil
+    }
+
+    mutating func receiverHeaders(_ node: Node, _ path: String) -> [Receiver.Header] {
+        guard case .mapping(let mapping) = node else {
+            report("\(path): expected a mapping of header names to values, found \(node.kindDescription)", at: node)
+            return []
+        }
+        var headers: [Receiver.Header] = []
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string, !name.isEmpty,
+                  name.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0 != ":" && $0.value < 127 })
+            else {
+                report("\(path): '\(key.scalar?.string.clipped ?? "")' is not a valid header name", at: key)
+                continue
+            }
+            if Self.reservedHeaders.contains(name.lowercased()) {
+                let hint = name.lowercased() == "content-type" ? " (use content_type)" : ""
+                report("\(path): \(name) is set by jobhook\(hint)", at: key)
+                continue
+            }
+            if let template = template(value, "\(path).\(name)") {
+                headers.append(Receiver.Header(name: name, value: template))
+            }
+        }
+        return headers
+    }
+
+    /// A YAML structure kept with its types: strings become templates, numbers stay numbers.
+    mutating func bodyTemplate(_ node: Node, _ path: String) -> BodyTemplate? {
+        switch node {
+        case .mapping(let mapping):
+            var members: [BodyTemplate.Member] = []
+            for (key, value) in mapping {
+                guard let name = key.scalar?.string else {
+                    report("\(path): keys must be strings", at: key)
+                    continue
+                }
+                if let item = bodyTemplate(value, "\(path).\(name)") { members.append(.init(key: name, value: item)) }
+            }
+            return .object(members)
+        case .sequence(let items):
+            return .array(items.enumerated().compactMap { bodyTemplate($1, "\(path)[\($0)]") })
+        case .alias:
+            report("\(path): aliases are not supported", at: node)
+            return nil
+        case .scalar(let scalar):
+            guard scalar.style == .plain else { return template(node, path).map { .string($0) } }
+            if node.isNull { return .null }
+            if scalar.string.contains("${") {
+                // `count: ${N}` should send a number when N is one.
+                guard let text = expand(scalar.string, at: node, path) else { return nil }
+                return typedLeaf(Node(text), path, at: node)
+            }
+            return typedLeaf(node, path, at: node)
+        }
+    }
+
+    private mutating func typedLeaf(_ node: Node, _ path: String, at origin: Node) -> BodyTemplate? {
+        switch node.tagName {
+        case .bool: if let b = node.bool { return .bool(b) }
+        case .int: if let i = node.int { return .integer(i) }
+        case .float:
+            if let d = node.float {
+                guard d.isFinite else {
+                    report("\(path): infinity and NaN cannot be sent as JSON", at: origin)
+                    return nil
+                }
+                return .double(d)
+            }
+        case .null: return .null
+        default: break
+        }
+        return makeTemplate(node.scalar?.string ?? "", path, at: origin).map { .string($0) }
+    }
+}

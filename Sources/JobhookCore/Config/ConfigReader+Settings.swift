@@ -1,0 +1,148 @@
+import CCE
+import Yams
+
+/// The daemon sections: `cce`, `poll`, `watch`, `state`, `server`.
+extension ConfigReader {
+    mutating func cceSettings(_ node: Node?, at root: Node) -> CCESettings? {
+        let allowed = ["region", "endpoint", "project_id", "auth", "timeout"]
+        var section = Fields(path: "cce", node: node ?? root)
+        if let node {
+            guard let read = fields(node, "cce", allowed: allowed) else { return nil }
+            section = read
+        }
+        var region = optionalString(section, "region")
+        if region == nil, section["region"] == nil { region = environment["HUAWEICLOUD_SDK_REGION"].flatMap { $0.isEmpty ? nil : $0 } }
+        if region == nil, section["region"] == nil {
+            report("missing 'region' in cce (or set HUAWEICLOUD_SDK_REGION)", at: section.node)
+        }
+        var endpoint: String?
+        if let endpointNode = section["endpoint"], let text = string(endpointNode, "cce.endpoint") {
+            if WebhookURL(text) == nil {
+                report("cce.endpoint: expected an http or https URL (got '\(text.clipped)')", at: endpointNode)
+            } else {
+                endpoint = text
+            }
+        }
+        var projectID = optionalString(section, "project_id")
+        if projectID == nil, section["project_id"] == nil {
+            projectID = environment["HUAWEICLOUD_SDK_PROJECT_ID"].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let auth = section["auth"].flatMap { authSettings($0) } ?? AuthSettings.fromEnvironment(environment)
+        let timeout = duration(section, "timeout", default: .seconds(10))
+        guard let region else { return nil }
+        return CCESettings(region: region, endpoint: endpoint, projectID: projectID, auth: auth, timeout: timeout)
+    }
+
+    mutating func authSettings(_ node: Node) -> AuthSettings? {
+        let allowed = ["token", "token_file", "access_key", "secret_key", "security_token", "iam"]
+        guard let auth = fields(node, "cce.auth", allowed: allowed) else { return nil }
+        let methods = ["token", "token_file", "access_key", "iam"].filter { auth[$0] != nil }
+        guard methods.count <= 1 else {
+            report("cce.auth: more than one authentication method (\(methods.joined(separator: ", "))); give exactly one", at: node)
+            return nil
+        }
+        switch methods.first {
+        case "token":
+            return optionalString(auth, "token").map { .token(Secret($0)) }
+        case "token_file":
+            return optionalString(auth, "token_file").map { .tokenFile(path: $0) }
+        case "access_key":
+            let ak = optionalString(auth, "access_key")
+            let sk = requiredString(auth, "secret_key")
+            let securityToken = optionalString(auth, "security_token")
+            guard let ak, let sk else { return nil }
+            return .accessKey(ak: Secret(ak), sk: Secret(sk), securityToken: securityToken.map { Secret($0) })
+        case "iam":
+            return auth["iam"].flatMap { iamSettings($0) }.map { .iam($0) }
+        default:
+            if auth["secret_key"] != nil || auth["security_token"] != nil {
+                missing("access_key", in: auth)
+            } else {
+                report("cce.auth: no authentication method (expected one of token, token_file, access_key with secret_key, iam)", at: node)
+            }
+            return nil
+        }
+    }
+
+    mutating func iamSettings(_ node: Node) -> IAMSettings? {
+        guard let iam = fields(node, "cce.auth.iam", allowed: ["endpoint", "domain", "user", "password", "project"]) else { return nil }
+        var endpoint: String?
+        if let endpointNode = iam["endpoint"], let text = string(endpointNode, "cce.auth.iam.endpoint") {
+            if WebhookURL(text) == nil {
+                report("cce.auth.iam.endpoint: expected an http or https URL (got '\(text.clipped)')", at: endpointNode)
+            }
+            endpoint = text
+        }
+        let domain = requiredString(iam, "domain")
+        let user = requiredString(iam, "user")
+        let password = requiredString(iam, "password")
+        let project = optionalString(iam, "project")
+        guard let domain, let user, let password else { return nil }
+        return IAMSettings(endpoint: endpoint, domain: domain, user: user, password: Secret(password), project: project)
+    }
+
+    mutating func pollSettings(_ node: Node) -> PollSettings {
+        let defaults = PollSettings()
+        guard let poll = fields(node, "poll", allowed: ["interval", "concurrency", "max_rps", "job_timeout"]) else { return defaults }
+        return PollSettings(
+            interval: duration(poll, "interval", default: defaults.interval),
+            concurrency: positiveInt(poll, "concurrency", default: defaults.concurrency),
+            maxRPS: positiveInt(poll, "max_rps", default: defaults.maxRPS),
+            jobTimeout: duration(poll, "job_timeout", default: defaults.jobTimeout)
+        )
+    }
+
+    mutating func watchSettings(_ node: Node) -> WatchSettings {
+        guard let watch = fields(node, "watch", allowed: ["jobs"]), let jobs = watch["jobs"] else { return WatchSettings() }
+        let ids = stringList(jobs, "watch.jobs") ?? []
+        for id in ids where id.trimmingSpaces.isEmpty {
+            report("watch.jobs: a job ID is empty", at: jobs)
+        }
+        return WatchSettings(jobs: ids)
+    }
+
+    mutating func stateSettings(_ node: Node) -> StateSettings {
+        guard let state = fields(node, "state", allowed: ["path"]) else { return StateSettings() }
+        return StateSettings(path: optionalString(state, "path") ?? StateSettings().path)
+    }
+
+    mutating func serverSettings(_ node: Node) -> ServerSettings {
+        let defaults = ServerSettings()
+        guard let server = fields(node, "server", allowed: ["listen", "token"]) else { return defaults }
+        var listen = defaults.listen
+        if let listenNode = server["listen"] {
+            if listenNode.isNull {
+                listen = nil
+            } else if let text = string(listenNode, "server.listen") {
+                if ListenAddress.parse(text) == nil {
+                    report("server.listen: expected HOST:PORT like 127.0.0.1:9787 (got '\(text.clipped)')", at: listenNode)
+                }
+                listen = text
+            }
+        }
+        let token = optionalString(server, "token").map { Secret($0) }
+        if token == nil, server["token"] == nil, let listen, let address = ListenAddress.parse(listen), !address.isLoopback {
+            report("server.token is required when server.listen is not a loopback address", at: server["listen"] ?? node)
+        }
+        return ServerSettings(listen: listen, token: token)
+    }
+}
+
+/// `server.listen`'s `HOST:PORT` (`[::1]:9787` for IPv6).
+struct ListenAddress {
+    var host: String
+    var port: Int
+
+    static func parse(_ text: String) -> ListenAddress? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
+        else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, !host.contains(" ") else { return nil }
+        return ListenAddress(host: host, port: port)
+    }
+
+    var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}

@@ -1,0 +1,57 @@
+public import Foundation
+
+/// When to try a failed delivery again, and when to give up — pure, so tests drive it with a seeded
+/// random source (`random` draws uniformly from 0..<1). The wait before retry n is drawn uniformly between `initialBackoff` and
+/// min(`maxBackoff`, `initialBackoff`·2^(n-1)) ("full jitter" with a floor, so a retry storm spreads
+/// out but never hammers), and is never shorter than the receiver's `Retry-After`.
+extension RetrySettings {
+    public enum Decision: Sendable, Hashable {
+        case delivered
+        case retry(at: Date)
+        case dead(reason: String)
+    }
+
+    /// Decides what follows attempt number `attempts` (1-based, counting every attempt made so far)
+    /// of a delivery first written at `createdAt`.
+    public func decide(
+        outcome: Outcome, attempts: Int, createdAt: Date, now: Date, random: () -> Double
+    ) -> Decision {
+        switch outcome {
+        case .delivered:
+            return .delivered
+        case .permanent(let reason):
+            return .dead(reason: reason)
+        case .retryable(let reason, let retryAfter):
+            if attempts >= maxAttempts {
+                return .dead(reason: "\(reason) (gave up after \(attempts) attempts)")
+            }
+            let deadline = createdAt.addingTimeInterval(maxAge.seconds)
+            if let retryAfter, now.addingTimeInterval(retryAfter.seconds) > deadline {
+                return .dead(reason: "\(reason) (Retry-After \(DurationText.format(retryAfter)) is beyond max_age)")
+            }
+            let wait = max(backoff(beforeRetry: attempts, random: random), retryAfter ?? .zero)
+            let next = now.addingTimeInterval(wait.seconds)
+            if next > deadline {
+                return .dead(reason: "\(reason) (max_age \(DurationText.format(maxAge)) reached)")
+            }
+            return .retry(at: next)
+        }
+    }
+
+    /// The randomised wait before retry `n` (n = 1 after the first attempt failed).
+    public func backoff(beforeRetry n: Int, random: () -> Double) -> Duration {
+        let low = initialBackoff.seconds
+        let exponent = Double(min(max(n - 1, 0), 62))
+        let high = max(low, min(maxBackoff.seconds, low * pow(2, exponent)))
+        let drawn = low + (high - low) * min(max(random(), 0), 1)
+        return .milliseconds(Int64(drawn * 1000))
+    }
+}
+
+extension Duration {
+    /// The duration in (fractional) seconds, for date arithmetic.
+    public var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) / 1e18
+    }
+}

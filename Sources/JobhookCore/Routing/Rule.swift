@@ -1,0 +1,25 @@
+/// A routing rule: when `match` holds and `unless` does not, notify each receiver.
+public struct Rule: Sendable {
+    public var name: String
+    public var match: Matcher
+    /// Drops the event when all its keys match.
+    public var unless: Matcher?
+    /// Receiver names, checked against the config's receivers at load time.
+    public var notify: [String]
+    /// Reserved for grouping bursts of changes into one notification (a later issue).
+    public var groupWait: Duration?
+
+    public init(name: String, match: Matcher, unless: Matcher? = nil, notify: [String], groupWait: Duration? = nil) {
+        self.name = name
+        self.match = match
+        self.unless = unless
+        self.notify = notify
+        self.groupWait = groupWait
+    }
+
+    public func matches(_ change: PhaseChange) -> Bool {
+        guard match.matches(change) else { return false }
+        if let unless, unless.matches(change) { return false }
+        return true
+    }
+}

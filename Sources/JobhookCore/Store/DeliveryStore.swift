@@ -1,0 +1,92 @@
+public import CCE
+public import Foundation
+
+/// A watched job as the store keeps it.
+public struct Watch: Sendable, Hashable, Codable {
+    public enum State: String, Sendable, Hashable, Codable {
+        /// Still being polled.
+        case watching
+        /// The job and all its sub-jobs are terminal.
+        case finished
+        /// CCE answered 404 for a job seen before: it aged out of CCE's short job history.
+        case expired
+        /// `poll.job_timeout` passed before it finished.
+        case timedOut = "timed_out"
+        /// Stopped by the user (DELETE /v1/watches/{id}); kept so its phases are not repeated.
+        case removed
+    }
+
+    public var jobID: String
+    /// Where the watch came from: `config`, `api`, `cli`.
+    public var source: String
+    public var addedAt: Date
+    public var state: State
+    /// The last job tree polled, for `GET /v1/watches/{id}`.
+    public var tree: Job?
+    public var updatedAt: Date?
+
+    public init(jobID: String, source: String, addedAt: Date, state: State = .watching, tree: Job? = nil, updatedAt: Date? = nil) {
+        self.jobID = jobID
+        self.source = source
+        self.addedAt = addedAt
+        self.state = state
+        self.tree = tree
+        self.updatedAt = updatedAt
+    }
+}
+
+/// What one poll of one job leaves behind, recorded atomically: the phases now known for every uid
+/// in the tree and the deliveries its changes caused. Either all of it is stored or none, so a crash
+/// between detecting a change and queueing its notification cannot happen.
+public struct PollRecord: Sendable, Hashable {
+    public var jobID: String
+    public var tree: Job
+    /// Phase by uid for the whole tree (`PhaseTracker.phases(of:)`).
+    public var phases: [String: String]
+    public var deliveries: [Delivery]
+    /// Set when this poll ended the watch (finished, expired, timed out).
+    public var watchState: Watch.State?
+
+    public init(jobID: String, tree: Job, phases: [String: String], deliveries: [Delivery], watchState: Watch.State? = nil) {
+        self.jobID = jobID
+        self.tree = tree
+        self.phases = phases
+        self.deliveries = deliveries
+        self.watchState = watchState
+    }
+}
+
+/// The durable state behind the daemon: watches, last phases and the delivery queue. SQLite in
+/// production (`SQLiteStore`); the protocol is the seam the dispatcher, the pipeline, the HTTP API and
+/// `jobhook deliveries` share.
+public protocol DeliveryStore: Sendable {
+    // Watches and phases
+    /// Adds a watch; returns false when the job was already known (watching or finished): re-adding a
+    /// finished job must not repeat its events.
+    func addWatch(_ jobID: String, source: String, at: Date) async throws(StoreError) -> Bool
+    /// Marks a watch removed (polling stops; its phases stay known). Returns false when unknown.
+    func removeWatch(_ jobID: String, at: Date) async throws(StoreError) -> Bool
+    func watches() async throws(StoreError) -> [Watch]
+    func watch(_ jobID: String) async throws(StoreError) -> Watch?
+    /// Last recorded phase for every job and sub-job uid: seeds the poller after a restart.
+    func knownPhases() async throws(StoreError) -> [String: String]
+    func record(_ poll: PollRecord) async throws(StoreError)
+    func setWatchState(_ jobID: String, _ state: Watch.State, at: Date) async throws(StoreError)
+
+    // Delivery queue
+    /// Pending deliveries whose next attempt is due, oldest first, leaving out the given ids (in flight).
+    func dueDeliveries(now: Date, limit: Int, excluding: Set<String>) async throws(StoreError) -> [Delivery]
+    /// The earliest `nextAttemptAt` among pending deliveries.
+    func nextAttemptDate() async throws(StoreError) -> Date?
+    /// Stores the outcome of an attempt (attempts, state, next attempt, last error, finished time).
+    func update(_ delivery: Delivery) async throws(StoreError)
+    func deliveries(state: Delivery.State?, limit: Int) async throws(StoreError) -> [Delivery]
+    func delivery(_ id: String) async throws(StoreError) -> Delivery?
+    /// Puts a dead (or pending) delivery back to pending, due now, keeping its id. False when unknown.
+    func retry(_ id: String, now: Date) async throws(StoreError) -> Bool
+    /// Deletes a delivery. False when unknown.
+    func drop(_ id: String) async throws(StoreError) -> Bool
+    /// Forgets delivered and dead entries finished before `before` (bounded history).
+    func prune(finishedBefore before: Date) async throws(StoreError) -> Int
+    func pendingCount() async throws(StoreError) -> Int
+}

@@ -1,0 +1,145 @@
+public import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func dueDeliveries(now: Date, limit: Int, excluding: Set<String>) async throws(StoreError) -> [Delivery] {
+        guard limit > 0 else { return [] }
+        // Ask for enough rows to make up for the in-flight ones skipped, so the index does the work and
+        // no id list is ever spliced into SQL.
+        let fetch = limit + excluding.count
+        let path = path
+        return try await read { db in
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT * FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?
+                ORDER BY next_attempt_at, created_at, id LIMIT ?
+                """), arguments: [now.timeIntervalSince1970, fetch])
+            var due: [Delivery] = []
+            while let row = try rows.next(), due.count < limit {
+                if excluding.contains(row["id"]) { continue }
+                due.append(try Self.decode(row, path: path))
+            }
+            return due
+        }
+    }
+
+    public func nextAttemptDate() async throws(StoreError) -> Date? {
+        try await read { db in
+            try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM deliveries WHERE state = 'pending'")
+                .map(Date.init(timeIntervalSince1970:))
+        }
+    }
+
+    public func update(_ delivery: Delivery) async throws(StoreError) {
+        let arguments: StatementArguments = [
+            delivery.state.rawValue, delivery.attempts, delivery.nextAttemptAt.timeIntervalSince1970,
+            delivery.lastError, delivery.finishedAt?.timeIntervalSince1970, delivery.id,
+        ]
+        try await write { db in
+            try db.cachedStatement(sql: """
+                UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, finished_at = ?
+                WHERE id = ?
+                """).execute(arguments: arguments)
+        }
+    }
+
+    /// Newest first; pending ones in the order they will be tried when `state` is `.pending`.
+    public func deliveries(state: Delivery.State?, limit: Int) async throws(StoreError) -> [Delivery] {
+        let path = path
+        return try await read { db in
+            let rows: RowCursor
+            if let state {
+                let order = state == .pending ? "next_attempt_at, created_at, id" : "created_at DESC, id"
+                rows = try Row.fetchCursor(db, sql: "SELECT * FROM deliveries WHERE state = ? ORDER BY \(order) LIMIT ?",
+                                           arguments: [state.rawValue, limit])
+            } else {
+                rows = try Row.fetchCursor(db, sql: "SELECT * FROM deliveries ORDER BY created_at DESC, id LIMIT ?",
+                                           arguments: [limit])
+            }
+            var result: [Delivery] = []
+            while let row = try rows.next() { result.append(try Self.decode(row, path: path)) }
+            return result
+        }
+    }
+
+    public func delivery(_ id: String) async throws(StoreError) -> Delivery? {
+        let path = path
+        return try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [id]).map { row in
+                try Self.decode(row, path: path)
+            }
+        }
+    }
+
+    /// A re-driven delivery starts a fresh round of attempts (so `max_attempts` applies anew) and keeps
+    /// its id and creation time, so receivers still dedup it and latency stays honest.
+    public func retry(_ id: String, now: Date) async throws(StoreError) -> Bool {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL
+                WHERE id = ?
+                """, arguments: [now.timeIntervalSince1970, id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func drop(_ id: String) async throws(StoreError) -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM deliveries WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func prune(finishedBefore before: Date) async throws(StoreError) -> Int {
+        try await write { db in
+            try db.execute(sql: """
+                DELETE FROM deliveries WHERE state IN ('delivered', 'dead') AND finished_at < ?
+                """, arguments: [before.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    public func pendingCount() async throws(StoreError) -> Int {
+        try await read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE state = 'pending'") ?? 0
+        }
+    }
+
+    // MARK: - Rows
+
+    func encodeRequests(_ deliveries: [Delivery]) throws(StoreError) -> [Data] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return try deliveries.map { try encoder.encode($0.request) }
+        } catch {
+            throw StoreError(.io, path: path, message: "cannot encode a delivery's request: \(error)")
+        }
+    }
+
+    static func insertArguments(_ delivery: Delivery, request: Data) -> StatementArguments {
+        [
+            delivery.id, delivery.receiver, delivery.rule, delivery.jobID, delivery.uid, delivery.transition,
+            request, delivery.state.rawValue, delivery.attempts, delivery.createdAt.timeIntervalSince1970,
+            delivery.nextAttemptAt.timeIntervalSince1970, delivery.lastError,
+            delivery.finishedAt?.timeIntervalSince1970,
+        ]
+    }
+
+    static func decode(_ row: Row, path: String) throws(StoreError) -> Delivery {
+        let id: String = row["id"]
+        let request: RenderedRequest
+        do {
+            request = try JSONDecoder().decode(RenderedRequest.self, from: row["request"] as Data)
+        } catch {
+            throw StoreError(.corrupt, path: path, message: "delivery \(id) has an unreadable request (\(error)); drop it with `jobhook deliveries drop \(id)`")
+        }
+        let state: String = row["state"]
+        return Delivery(
+            id: id, receiver: row["receiver"], rule: row["rule"], jobID: row["job_id"], uid: row["uid"],
+            transition: row["transition"], request: request, state: Delivery.State(rawValue: state) ?? .pending,
+            attempts: row["attempts"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastError: row["last_error"],
+            finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        )
+    }
+}

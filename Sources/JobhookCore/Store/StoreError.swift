@@ -1,0 +1,29 @@
+/// A state-store failure, worded for the operator: which file, what happened, what to do.
+/// Start-up refuses to run on any of these rather than silently starting fresh (which would re-send
+/// every notification).
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: Sendable, Hashable {
+        /// The file is not a SQLite database or is damaged.
+        case corrupt
+        /// The file or its directory cannot be written (permissions, read-only file system).
+        case unwritable
+        /// Written by a newer jobhook: refusing to downgrade it.
+        case newerVersion
+        /// The disk is full.
+        case diskFull
+        /// Anything else SQLite reported.
+        case io
+    }
+
+    public var kind: Kind
+    public var path: String
+    public var message: String
+
+    public init(_ kind: Kind, path: String, message: String) {
+        self.kind = kind
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "state store \(path): \(message)" }
+}

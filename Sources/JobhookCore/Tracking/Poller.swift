@@ -1,0 +1,226 @@
+public import CCE
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+
+/// Polls every watched job on one CCE client and reports phase changes as `PollerEvent`s.
+///
+/// One scheduler loop serves all jobs from a min-heap timetable (`PollSchedule`), so 10,000 watched
+/// jobs cost a dictionary entry and a heap slot each, not a task or timer each. Limits are global:
+/// at most `concurrency` requests in flight and at most `maxRPS` per second (requests spaced on the
+/// injected clock). Faults never stop the loop: transient ones back off the job, 429 pauses everyone,
+/// 401/403 stops everything until the credentials are fixed or a cool-down passes.
+public actor Poller: Service {
+    /// Everything the poller reports. Finishes when `run()` returns.
+    public nonisolated let events: AsyncStream<PollerEvent>
+
+    let fetcher: any JobFetching
+    let settings: Settings
+    let clock: PollerClock
+    let random: @Sendable () -> Double
+    let wallClock: @Sendable () -> Date
+    var logger: Logger
+    let eventSink: AsyncStream<PollerEvent>.Continuation
+
+    /// Last recorded phase by uid, over every job and sub-job ever seen (kept after a job is dropped,
+    /// so watching it again does not repeat its events).
+    var phases: [String: String]
+    var jobs: [String: Watched] = [:]
+    var schedule = PollSchedule()
+    var nextTicket: UInt64 = 0
+
+    var inFlight = 0
+    /// Earliest time the next request may start (request spacing for `maxRPS`).
+    var nextRequestAt: Duration = .zero
+    /// Current rate: `maxRPS`, halved on each 429 and recovered gradually on success.
+    var rate: Double
+    /// No request starts before this (429).
+    var throttledUntil: Duration = .zero
+    /// Set after 401/403: no request starts before this.
+    var credentialsBlockedUntil: Duration?
+
+    var stopping = false
+    var waiter: CheckedContinuation<Void, Never>?
+    var timer: Task<Void, Never>?
+
+    /// State of one watched job.
+    struct Watched {
+        /// Identifies this watch, so a poll answer for an unwatched-then-rewatched job is ignored.
+        var ticket: UInt64
+        /// The schedule slot that is current for this job (older slots are stale).
+        var slot: UInt64 = 0
+        var deadline: Duration
+        var failures = 0
+        var polling = false
+        var answered = false
+        var tree: Job?
+    }
+
+    /// - Parameters:
+    ///   - random: a uniform draw in `0..<1`, injected so tests can pin jitter.
+    ///   - knownPhases: phase by uid from the store, so a restart does not repeat changes.
+    ///   - wallClock: stamps `PhaseChange.detectedAt` and turns `watch(since:)` into clock time.
+    public init(
+        fetcher: any JobFetching, settings: Settings = Settings(), clock: any Clock<Duration> = ContinuousClock(),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        logger: Logger = Logger(label: "jobhook.poller"), knownPhases: [String: String] = [:],
+        wallClock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.fetcher = fetcher
+        self.settings = settings
+        self.clock = PollerClock(clock)
+        self.random = random
+        self.logger = logger
+        self.phases = knownPhases
+        self.wallClock = wallClock
+        self.rate = settings.maxRPS
+        (events, eventSink) = AsyncStream.makeStream(of: PollerEvent.self, bufferingPolicy: .unbounded)
+    }
+
+    // MARK: Watch list
+
+    /// Starts polling a job; no-op (returns false) when it is already watched.
+    /// - Parameter since: when it was first watched (from the store), so `job_timeout` survives restarts.
+    @discardableResult
+    public func watch(_ jobID: String, since: Date? = nil) -> Bool {
+        guard jobs[jobID] == nil else { return false }
+        let now = clock.now()
+        var started = now
+        if let since {
+            let age = max(0, wallClock().timeIntervalSince(since))
+            started = now - .seconds(age)
+        }
+        nextTicket += 1
+        jobs[jobID] = Watched(ticket: nextTicket, deadline: started + settings.jobTimeout)
+        reschedule(jobID, at: now + settings.firstPollSpread * random())
+        wake()
+        return true
+    }
+
+    /// Stops polling a job (its recorded phases are kept). Returns false when it was not watched.
+    @discardableResult
+    public func unwatch(_ jobID: String) -> Bool {
+        jobs.removeValue(forKey: jobID) != nil
+    }
+
+    public var watchedJobs: [String] { jobs.keys.sorted() }
+
+    public func isWatching(_ jobID: String) -> Bool { jobs[jobID] != nil }
+
+    /// The last tree polled for a watched job.
+    public func tree(of jobID: String) -> Job? { jobs[jobID]?.tree }
+
+    /// Recorded phases by uid (for the store and for tests).
+    public var knownPhases: [String: String] { phases }
+
+    /// Adds recorded phases (e.g. loaded from the store after start) without polling anything.
+    public func remember(_ known: [String: String]) {
+        phases.merge(known) { _, new in new }
+    }
+
+    /// Lifts the stop after 401/403 at once (after the user fixed the credentials or reloaded config).
+    public func resumeAfterCredentialsFixed() {
+        guard credentialsBlockedUntil != nil else { return }
+        credentialsBlockedUntil = nil
+        logger.info("resuming polls after credentials fix")
+        wake()
+    }
+
+    // MARK: Service
+
+    /// The scheduler loop. Returns on graceful shutdown or cancellation; in-flight polls are cancelled.
+    public func run() async {
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                while !stopping {
+                    guard let jobID = await nextDueJob() else { continue }
+                    guard var watched = jobs[jobID] else { continue }
+                    watched.polling = true
+                    jobs[jobID] = watched
+                    inFlight += 1
+                    let fetcher = fetcher
+                    let ticket = watched.ticket
+                    group.addTask {
+                        let result: Result<Job, CCEError>
+                        do throws(CCEError) {
+                            result = .success(try await fetcher.showJob(jobID))
+                        } catch {
+                            result = .failure(error)
+                        }
+                        await self.complete(jobID, ticket: ticket, result: result)
+                    }
+                }
+                group.cancelAll()
+            }
+        } onCancelOrGracefulShutdown: {
+            Task { await self.stop() }
+        }
+        timer?.cancel()
+        eventSink.finish()
+    }
+
+    func stop() {
+        stopping = true
+        wake()
+    }
+
+    /// Waits until a job may be polled now and takes its slot and a request token; nil after a wait
+    /// (the caller loops and asks again, because anything may have changed meanwhile).
+    private func nextDueJob() async -> String? {
+        let now = clock.now()
+        if let until = credentialsBlockedUntil {
+            if now < until { await sleep(until: until); return nil }
+            credentialsBlockedUntil = nil
+        }
+        if now < throttledUntil { await sleep(until: throttledUntil); return nil }
+        if inFlight >= settings.concurrency { await sleep(until: nil); return nil }
+        while let top = schedule.top, jobs[top.jobID]?.slot != top.ticket {
+            schedule.removeTop()
+        }
+        guard let top = schedule.top, let watched = jobs[top.jobID] else { await sleep(until: nil); return nil }
+        if now < top.due { await sleep(until: top.due); return nil }
+        if now < nextRequestAt { await sleep(until: nextRequestAt); return nil }
+        schedule.removeTop()
+        if now >= watched.deadline {
+            jobs[top.jobID] = nil
+            logger.notice("job timed out", metadata: ["job": "\(top.jobID)"])
+            eventSink.yield(.timedOut(jobID: top.jobID))
+            return nil
+        }
+        nextRequestAt = now + .seconds(1 / rate)
+        return top.jobID
+    }
+
+    /// Puts the job's next poll on the timetable (never past its deadline, so timeouts are on time).
+    func reschedule(_ jobID: String, at due: Duration) {
+        guard var watched = jobs[jobID] else { return }
+        nextTicket += 1
+        watched.slot = nextTicket
+        jobs[jobID] = watched
+        schedule.insert(.init(due: min(due, watched.deadline), ticket: nextTicket, jobID: jobID))
+    }
+
+    // MARK: Waiting
+
+    /// Suspends the loop until `deadline` (nil: until something happens) or until `wake()`.
+    private func sleep(until deadline: Duration?) async {
+        guard !stopping else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            waiter = continuation
+            if let deadline {
+                let clock = clock
+                timer = Task { [weak self] in
+                    do { try await clock.sleepUntil(deadline) } catch { return }
+                    await self?.wake()
+                }
+            }
+        }
+    }
+
+    func wake() {
+        timer?.cancel()
+        timer = nil
+        waiter?.resume()
+        waiter = nil
+    }
+}

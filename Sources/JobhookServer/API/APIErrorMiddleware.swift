@@ -1,0 +1,32 @@
+import HTTPTypes
+import Hummingbird
+import JobhookCore
+import Logging
+
+/// Every failure leaves as `{"error": "…"}`: Hummingbird's own (unknown route, body too large) are
+/// re-worded, store errors are 500s that name the file, anything else is a 500 without internals.
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return try error.response(from: request, context: context)
+        } catch let error as StoreError {
+            context.logger.error("state store failed", metadata: ["error": "\(error)"])
+            return JSONResponse.make(status: .internalServerError, ErrorBody(error: error.description))
+        } catch let error as any HTTPResponseError {
+            return JSONResponse.make(status: error.status, ErrorBody(error: Self.wording(error.status, path: request.uri.path)))
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            return JSONResponse.make(status: .internalServerError, ErrorBody(error: "internal error"))
+        }
+    }
+
+    static func wording(_ status: HTTPResponse.Status, path: String) -> String {
+        switch status {
+        case .notFound: "no such route: \(path)"
+        case .contentTooLarge: "request body too large (at most \(APIServer.maxBodyBytes / 1024) KiB)"
+        default: status.reasonPhrase.lowercased()
+        }
+    }
+}

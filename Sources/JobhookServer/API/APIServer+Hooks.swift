@@ -1,0 +1,54 @@
+public import Foundation
+public import JobhookCore
+
+extension APIServer {
+    /// How the API reaches the rest of the daemon. `Hooks(store:)` answers everything from the store;
+    /// the daemon replaces `addWatch`/`removeWatch` with versions that also tell the poller.
+    public struct Hooks: Sendable {
+        /// True when the job is now watched for the first time (201), false when already known (200).
+        public var addWatch: @Sendable (_ jobID: String) async throws -> Bool
+        /// False when the job is unknown (404).
+        public var removeWatch: @Sendable (_ jobID: String) async throws -> Bool
+        public var watches: @Sendable () async throws -> [Watch]
+        public var watch: @Sendable (_ jobID: String) async throws -> Watch?
+        public var deliveries: @Sendable (_ state: Delivery.State?, _ limit: Int) async throws -> [Delivery]
+        /// False when the id is unknown (404). The daemon should also wake the dispatcher.
+        public var retryDelivery: @Sendable (_ id: String) async throws -> Bool
+        /// nil when ready; otherwise why not (503 on `/readyz`).
+        public var readiness: @Sendable () async -> String?
+        /// Prometheus text exposition for `/metrics`.
+        public var metrics: @Sendable () async -> String
+
+        public init(
+            addWatch: @escaping @Sendable (String) async throws -> Bool,
+            removeWatch: @escaping @Sendable (String) async throws -> Bool,
+            watches: @escaping @Sendable () async throws -> [Watch],
+            watch: @escaping @Sendable (String) async throws -> Watch?,
+            deliveries: @escaping @Sendable (Delivery.State?, Int) async throws -> [Delivery],
+            retryDelivery: @escaping @Sendable (String) async throws -> Bool,
+            readiness: @escaping @Sendable () async -> String? = { nil },
+            metrics: @escaping @Sendable () async -> String = { "" }
+        ) {
+            self.addWatch = addWatch
+            self.removeWatch = removeWatch
+            self.watches = watches
+            self.watch = watch
+            self.deliveries = deliveries
+            self.retryDelivery = retryDelivery
+            self.readiness = readiness
+            self.metrics = metrics
+        }
+
+        /// Everything straight from the store; watches added here have source `api`.
+        public init(store: any DeliveryStore, now: @escaping @Sendable () -> Date = Date.init) {
+            self.init(
+                addWatch: { try await store.addWatch($0, source: "api", at: now()) },
+                removeWatch: { try await store.removeWatch($0, at: now()) },
+                watches: { try await store.watches() },
+                watch: { try await store.watch($0) },
+                deliveries: { try await store.deliveries(state: $0, limit: $1) },
+                retryDelivery: { try await store.retry($0, now: now()) }
+            )
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JobhookCore
+
+extension APIServer {
+    /// Job ids as CCE issues them (UUIDs), with some slack: letters, digits, `-`, `_`, `.`.
+    static func isValidJobID(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.count <= 128
+            && id.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
+    }
+
+    func addRoutes(to router: Hummingbird.Router<BasicRequestContext>) {
+        let hooks = hooks
+        router.get("/healthz") { _, _ in JSONResponse.make(status: .ok, ["status": "ok"]) }
+        router.get("/readyz") { _, _ in
+            if let reason = await hooks.readiness() {
+                throw APIError(.serviceUnavailable, "not ready: \(reason)")
+            }
+            return JSONResponse.make(status: .ok, ["status": "ready"])
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: await hooks.metrics()))
+            )
+        }
+
+        router.post("/v1/watches") { request, _ in
+            let jobID = try await Self.jobID(from: request)
+            let added = try await hooks.addWatch(jobID)
+            let watch = try await hooks.watch(jobID)
+            let status: HTTPResponse.Status = added ? .created : .ok
+            guard let watch else { return JSONResponse.make(status: status, ["job_id": jobID]) }
+            return JSONResponse.make(status: status, WatchBody(watch))
+        }
+        router.get("/v1/watches") { _, _ in
+            JSONResponse.make(status: .ok, WatchListBody(watches: try await hooks.watches().map(WatchBody.init)))
+        }
+        router.get("/v1/watches/{job_id}") { _, context in
+            let jobID = try context.parameters.require("job_id")
+            guard let watch = try await hooks.watch(jobID) else { throw APIError(.notFound, "job \(jobID) is not watched") }
+            return JSONResponse.make(status: .ok, WatchBody(watch))
+        }
+        router.delete("/v1/watches/{job_id}") { _, context in
+            let jobID = try context.parameters.require("job_id")
+            guard try await hooks.removeWatch(jobID) else { throw APIError(.notFound, "job \(jobID) is not watched") }
+            return Response(status: .noContent)
+        }
+
+        router.get("/v1/deliveries") { request, _ in
+            let query = request.uri.queryParameters
+            var state: Delivery.State?
+            if let text = query["state"].map(String.init), !text.isEmpty {
+                guard let parsed = Delivery.State(rawValue: text) else {
+                    throw APIError(.badRequest, "state must be one of pending, dead, delivered")
+                }
+                state = parsed
+            }
+            var limit = 100
+            if let text = query["limit"].map(String.init) {
+                guard let parsed = Int(text), (1...10_000).contains(parsed) else {
+                    throw APIError(.badRequest, "limit must be a number from 1 to 10000")
+                }
+                limit = parsed
+            }
+            let deliveries = try await hooks.deliveries(state, limit)
+            return JSONResponse.make(status: .ok, DeliveryListBody(deliveries: deliveries.map(DeliveryBody.init)))
+        }
+        router.post("/v1/deliveries/{id}/retry") { _, context in
+            let id = try context.parameters.require("id")
+            guard try await hooks.retryDelivery(id) else { throw APIError(.notFound, "no delivery \(id)") }
+            return JSONResponse.make(status: .ok, ["id": id, "state": Delivery.State.pending.rawValue])
+        }
+
+        refuseOtherMethods(on: router, [
+            ("/healthz", [.get]), ("/readyz", [.get]), ("/metrics", [.get]),
+            ("/v1/watches", [.get, .post]), ("/v1/watches/{job_id}", [.get, .delete]),
+            ("/v1/deliveries", [.get]), ("/v1/deliveries/{id}/retry", [.post]),
+        ])
+    }
+
+    /// Hummingbird answers a known path with the wrong method as 404; clients deserve 405 + Allow.
+    private func refuseOtherMethods(on router: Hummingbird.Router<BasicRequestContext>, _ routes: [(RouterPath, [HTTPRequest.Method])]) {
+        let all: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+        for (path, allowed) in routes {
+            let allow = allowed.map(\.rawValue).joined(separator: ", ")
+            for method in all where !allowed.contains(method) {
+                router.on(path, method: method) { request, _ -> Response in
+                    throw APIError(.methodNotAllowed, "\(request.method.rawValue) is not allowed here (allowed: \(allow))", headers: [.allow: allow])
+                }
+            }
+        }
+    }
+
+    /// Reads `{"job_id": "…"}` from a body of at most `maxBodyBytes`.
+    static func jobID(from request: Request) async throws -> String {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            throw APIError(.contentTooLarge, AnyErrorWording.tooLarge)
+        }
+        let buffer = try await request.body.collect(upTo: maxBodyBytes)
+        struct Body: Decodable {
+            var jobID: String?
+            enum CodingKeys: String, CodingKey { case jobID = "job_id" }
+        }
+        let body: Body
+        do {
+            body = try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw APIError(.badRequest, #"the body must be a JSON object like {"job_id": "…"}"#)
+        }
+        guard let jobID = body.jobID else { throw APIError(.badRequest, "job_id is missing") }
+        guard isValidJobID(jobID) else {
+            throw APIError(.badRequest, "job_id must be 1 to 128 letters, digits, '-', '_' or '.'")
+        }
+        return jobID
+    }
+}
+
+enum AnyErrorWording {
+    static let tooLarge = "request body too large (at most \(APIServer.maxBodyBytes / 1024) KiB)"
+}

@@ -1,0 +1,63 @@
+public import CCE
+public import Hummingbird
+public import Logging
+
+/// The daemon's HTTP API (`server.listen`): watches, the delivery queue, probes and `/metrics`.
+/// Routes live in `APIServer+Routes.swift`; JSON shapes in `WatchBody` and `DeliveryBody`.
+public struct APIServer: Sendable {
+    /// Requests bodies are tiny (`{"job_id": …}`); anything bigger is refused with 413.
+    public static let maxBodyBytes = 64 * 1024
+
+    public var address: ListenAddress
+    public var token: Secret?
+    public var hooks: Hooks
+    public var logger: Logger
+
+    /// Refuses a public listener without a token (see `validateListen`).
+    public init(listen: String, token: Secret?, hooks: Hooks, logger: Logger = Logger(label: "jobhook.api")) throws(ListenError) {
+        address = try Self.validateListen(address: listen, token: token)
+        self.token = token
+        self.hooks = hooks
+        self.logger = logger
+    }
+
+    /// `/v1/*` can add watches and re-drive deliveries, so it may face the network only behind a token.
+    @discardableResult
+    public static func validateListen(address: String, token: Secret?) throws(ListenError) -> ListenAddress {
+        let parsed = try ListenAddress(parsing: address)
+        if !parsed.isLoopback, token?.isEmpty ?? true {
+            throw ListenError(address: address, """
+                is not a loopback address, so the API would be open to the network: set server.token \
+                (e.g. token: ${JOBHOOK_API_TOKEN}) or listen on 127.0.0.1
+                """)
+        }
+        return parsed
+    }
+
+    public func router() -> Hummingbird.Router<BasicRequestContext> {
+        let router = Hummingbird.Router(context: BasicRequestContext.self)
+        router.middlewares.add(APIErrorMiddleware())
+        router.middlewares.add(BearerAuthMiddleware(token: token))
+        addRoutes(to: router)
+        return router
+    }
+
+    /// The server as a ServiceLifecycle `Service`. `onServerRunning` receives the bound port (the
+    /// real one when `server.listen` says port 0).
+    public func application(
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> Application<RouterResponder<BasicRequestContext>> {
+        let logger = logger
+        let host = address.host
+        return Application(
+            router: router(),
+            configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("HTTP API listening", metadata: ["address": "\(host):\(port)"])
+                await onServerRunning(port)
+            },
+            logger: logger
+        )
+    }
+}

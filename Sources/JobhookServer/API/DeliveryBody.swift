@@ -1,0 +1,49 @@
+public import Foundation
+public import JobhookCore
+
+/// A queued notification as the API shows it. Never the URL, headers or body: they carry secrets
+/// (tokens in webhook URLs, signing keys in headers). Shared by `GET /v1/deliveries` and
+/// `jobhook deliveries --json`, so scripts see one shape.
+public struct DeliveryBody: Encodable, Sendable {
+    public var id: String
+    public var receiver: String
+    public var rule: String
+    public var jobID: String
+    public var uid: String
+    public var transition: String
+    public var state: String
+    public var attempts: Int
+    public var createdAt: Date
+    public var nextAttemptAt: Date?
+    public var lastError: String?
+    public var finishedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id, receiver, rule, uid, transition, state, attempts
+        case jobID = "job_id"
+        case createdAt = "created_at"
+        case nextAttemptAt = "next_attempt_at"
+        case lastError = "last_error"
+        case finishedAt = "finished_at"
+    }
+
+    public init(_ delivery: Delivery) {
+        id = delivery.id
+        receiver = delivery.receiver
+        rule = delivery.rule
+        jobID = delivery.jobID
+        uid = delivery.uid
+        transition = delivery.transition
+        state = delivery.state.rawValue
+        attempts = delivery.attempts
+        createdAt = delivery.createdAt
+        // Only a pending delivery has a next attempt worth showing.
+        nextAttemptAt = delivery.state == .pending ? delivery.nextAttemptAt : nil
+        lastError = delivery.lastError
+        finishedAt = delivery.finishedAt
+    }
+}
+
+struct DeliveryListBody: Encodable {
+    var deliveries: [DeliveryBody]
+}

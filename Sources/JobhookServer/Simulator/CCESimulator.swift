@@ -1,0 +1,181 @@
+public import Hummingbird
+public import Logging
+import Foundation
+import NIOCore
+import UnixSignals
+
+/// A local CCE API that plays scripted job timelines: ShowJob with CCE's answer and error shapes,
+/// injected faults, the authentication modes jobhook supports, and a small control API for tests,
+/// `jobhook demo` and benchmarks:
+///
+/// - `GET /api/v3/projects/{project_id}/jobs/{job_id}`: ShowJob (also for sub-job IDs).
+/// - `POST /v3/auth/tokens`: IAM password login (only with `auth: {iam: …}`).
+/// - `POST /sim/jobs`: adds a job, body as a scenario `jobs:` entry (JSON), timeline relative to now.
+/// - `POST /sim/jobs/{id}/phase`: `{"phase": "Failed", "reason": "…", "subjobs": [...]}` from now on.
+/// - `POST /sim/faults`: adds a fault, body as a scenario `faults:` entry.
+/// - `GET /sim/stats`: `{"total": N, "jobs": {"job-id": n}}` requests served.
+public struct CCESimulator: Sendable {
+    public let scenario: Scenario
+    let state: SimulatorState
+
+    public init(scenario: Scenario = .builtIn) {
+        self.scenario = scenario
+        state = SimulatorState(scenario: scenario)
+    }
+
+    /// A Hummingbird application serving the simulator; `onRunning` receives the bound port (useful with port 0).
+    public func application(
+        host: String = "127.0.0.1", port: Int = 0, logger: Logger? = nil,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        var quiet = Logger(label: "jobhook.simulator")
+        quiet.logLevel = .warning
+        return Application(
+            router: router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "cce-simulator"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger ?? quiet
+        )
+    }
+
+    /// Serves until SIGTERM or SIGINT (for `jobhook simulate`); `onRunning` receives the bound port.
+    public func run(
+        host: String, port: Int, logger: Logger? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        try await application(host: host, port: port, logger: logger, onRunning: onRunning)
+            .runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// Starts serving in the background and returns once the port is bound. Stop it with `stop()`.
+    public func start(host: String = "127.0.0.1", port: Int = 0, logger: Logger? = nil) async throws -> RunningSimulator {
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let app = application(host: host, port: port, logger: logger) { bound in
+            portSink.yield(bound)
+            portSink.finish()
+        }
+        let task = Task {
+            defer { portSink.finish() }
+            try await app.run()
+        }
+        for await bound in ports {
+            return RunningSimulator(host: host, port: bound, simulator: self, task: task)
+        }
+        try await task.value  // never bound: surface the bind error
+        throw SimulatorStartError(host: host, port: port)
+    }
+
+    /// Requests served so far, per job and in total.
+    public func stats() async -> SimulatorStats { await state.stats() }
+
+    /// Adds a scripted job whose timeline starts now.
+    public func add(_ job: Scenario.ScriptedJob) async { await state.addJobNow(job) }
+
+    /// Sets a job's or sub-job's phase from now on. Returns false for an unknown ID.
+    @discardableResult
+    public func setPhase(_ id: String, to phase: String, reason: String? = nil,
+                         subjobs: [Scenario.SubJob]? = nil) async -> Bool {
+        await state.setPhase(id, phase: phase, reason: reason, subjobs: subjobs)
+    }
+
+    public func addFault(_ fault: Scenario.Fault) async { await state.addFault(fault) }
+
+    // MARK: Routes
+
+    func router() -> Hummingbird.Router<BasicRequestContext> {
+        let router = Hummingbird.Router()
+        let state = state
+        let projectID = scenario.projectID
+        let auth = SimulatorGate(auth: scenario.auth, state: state)
+
+        router.get("/api/v3/projects/:project_id/jobs/:job_id") { request, context -> Response in
+            let requestID = Self.requestID()
+            if let refusal = await auth.refusal(for: request, requestID: requestID) { return refusal }
+            let jobID = context.parameters.get("job_id") ?? ""
+            if let projectID, context.parameters.get("project_id") != projectID {
+                return SimulatorResponse.error(404, requestID: requestID, message: "project \(projectID) only")
+            }
+            switch await state.answer(for: jobID) {
+            case .job(let body):
+                return SimulatorResponse.json(.ok, body, requestID: requestID)
+            case .notFound:
+                return SimulatorResponse.error(404, requestID: requestID)
+            case .fault(let fault, let body):
+                return try await Self.respond(with: fault, job: body, requestID: requestID)
+            }
+        }
+        router.post("/v3/auth/tokens") { request, _ -> Response in
+            await auth.issueToken(for: request, requestID: Self.requestID())
+        }
+        router.post("/sim/jobs") { request, context -> Response in
+            let job = try await request.decode(as: Scenario.ScriptedJob.self, context: context)
+            await state.addJobNow(job)
+            return SimulatorResponse.json(.created, object: ["id": job.id], requestID: Self.requestID())
+        }
+        router.post("/sim/jobs/:id/phase") { request, context -> Response in
+            let change = try await request.decode(as: PhaseRequest.self, context: context)
+            let id = context.parameters.get("id") ?? ""
+            let known = await state.setPhase(id, phase: change.phase, reason: change.reason, subjobs: change.subjobs)
+            return known
+                ? SimulatorResponse.json(.ok, object: ["id": id, "phase": change.phase], requestID: Self.requestID())
+                : SimulatorResponse.error(404, requestID: Self.requestID(), message: "no job \(id)")
+        }
+        router.post("/sim/faults") { request, context -> Response in
+            let fault = try await request.decode(as: Scenario.Fault.self, context: context)
+            await state.addFault(fault)
+            return SimulatorResponse.json(.created, object: ["job": fault.job], requestID: Self.requestID())
+        }
+        router.get("/sim/stats") { _, _ -> Response in
+            let data = (try? JSONEncoder().encode(await state.stats())) ?? Data("{}".utf8)
+            return SimulatorResponse.json(.ok, ByteBuffer(bytes: data), requestID: Self.requestID())
+        }
+        return router
+    }
+
+    private struct PhaseRequest: Decodable {
+        var phase: String
+        var reason: String?
+        var subjobs: [Scenario.SubJob]?
+    }
+
+    private static func respond(with fault: Scenario.Fault, job: ByteBuffer?, requestID: String) async throws -> Response {
+        if let delay = fault.delay { try await Task.sleep(for: delay) }
+        if fault.html { return SimulatorResponse.html(status: fault.status ?? 200, requestID: requestID) }
+        if fault.truncate, let job { return SimulatorResponse.truncated(job, requestID: requestID) }
+        if let status = fault.status {
+            return SimulatorResponse.error(status, requestID: requestID, retryAfter: fault.retryAfter)
+        }
+        if let job { return SimulatorResponse.json(.ok, job, requestID: requestID) }  // a delay only
+        return SimulatorResponse.error(404, requestID: requestID)
+    }
+
+    /// 32 hex digits, like the gateway's request IDs.
+    static func requestID() -> String {
+        let high = String(UInt64.random(in: .min ... .max), radix: 16)
+        let low = String(UInt64.random(in: .min ... .max), radix: 16)
+        return String(repeating: "0", count: 16 - high.count) + high + String(repeating: "0", count: 16 - low.count) + low
+    }
+}
+
+/// A running simulator (from `CCESimulator.start`).
+public struct RunningSimulator: Sendable {
+    public let host: String
+    public let port: Int
+    public let simulator: CCESimulator
+    let task: Task<Void, any Error>
+
+    /// `http://host:port`, the `cce.endpoint` to configure.
+    public var endpoint: String { "http://\(host):\(port)" }
+
+    /// Stops serving and waits until the port is closed.
+    public func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}
+
+/// The simulator could not listen (address in use, bad host).
+public struct SimulatorStartError: Error, Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public var description: String { "cannot listen on \(host):\(port)" }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import JobhookCore
+
+/// `-c FILE`, else `$JOBHOOK_CONFIG`, else `./rules.yaml` (SPEC: Command line).
+struct ConfigOptions: ParsableArguments {
+    @Option(name: [.customShort("c"), .customLong("config")], help: "The config file (default: $JOBHOOK_CONFIG, else ./rules.yaml).")
+    var path: String?
+
+    var resolvedPath: String {
+        path ?? ProcessInfo.processInfo.environment["JOBHOOK_CONFIG"] ?? "./rules.yaml"
+    }
+
+    /// Loads the config or exits with status `exitCode` after printing every problem, one per line.
+    func load(exitCode: Int32 = 2) throws -> Config {
+        do {
+            return try ConfigLoader.load(path: resolvedPath, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            for problem in error.problems { printError(problem.description) }
+            throw ExitCode(exitCode)
+        }
+    }
+}
+
+/// One line to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import CurlHTTP
+import Foundation
+
+/// The `jobhook` command line. Each subcommand wires stages together and holds no logic of its own.
+@main
+struct Jobhook: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobhook",
+        abstract: "Turns Huawei Cloud CCE job phase changes into webhooks.",
+        version: JobhookVersion.current,
+        subcommands: [
+            // Subcommands register here, one line each.
+            CheckCommand.self,
+            TestCommand.self,
+            SendTestCommand.self,
+            DeliveriesCommand.self,
+            SimulateCommand.self,
+        ]
+    )
+
+    /// ArgumentParser exits 64 on usage errors; jobhook documents 2 (SPEC: Command line).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                printError(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}

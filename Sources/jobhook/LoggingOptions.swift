@@ -1,0 +1,22 @@
+public import ArgumentParser
+import JobhookCore
+import Logging
+
+extension LineLogHandler.Format: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// `--log-level` and `--log-format`; bootstraps swift-log once, in the executable only.
+struct LoggingOptions: ParsableArguments {
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    @Option(help: "text or json (JSON lines, for containers).")
+    var logFormat: LineLogHandler.Format = .text
+
+    func bootstrap() -> Logger {
+        let level = logLevel
+        let format = logFormat
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level, format: format) }
+        return Logger(label: "jobhook")
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import CCE
+import CurlHTTP
+import Foundation
+import JobhookCore
+
+/// `jobhook test`: a dry run from job documents to the exact requests, secrets masked.
+struct TestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Dry run: phase changes between two job documents, the rules they match, the requests that would go out.")
+
+    @OptionGroup var config: ConfigOptions
+
+    @Option(help: "A ShowJob answer (JSON) as CCE returns it.")
+    var job: String
+
+    @Option(help: "The previous answer for the same job (without it, everything is new).")
+    var previous: String?
+
+    @Flag(help: "Deliver the requests for real (one attempt each) and print each outcome.")
+    var send = false
+
+    func run() async throws {
+        let loaded = try config.load()
+        let environment = ProcessInfo.processInfo.environment
+        let mask = SecretMask(
+            configText: (try? String(contentsOfFile: config.resolvedPath, encoding: .utf8)) ?? "", environment: environment)
+        let tree = try readJob(job)
+        let before = try previous.map { PhaseTracker.phases(of: try readJob($0)) } ?? [:]
+        let rootID = tree.uid ?? "job"
+        let changes = PhaseTracker.changes(previous: before, tree: tree, rootID: rootID, detectedAt: Date())
+        if changes.isEmpty { print("no phase changes") }
+        let http = send ? CurlClient() : nil
+        defer { http?.shutdown() }
+        for change in changes {
+            print("\(change.level.rawValue) \(change.uid) \(change.job.type ?? "?"): \(DeliveryPlanner.transition(change))")
+            let deliveries = DeliveryPlanner.deliveries(for: change, config: loaded)
+            if deliveries.isEmpty { print("  no rule matches") }
+            for delivery in deliveries {
+                print("  rule \(delivery.rule) → receiver \(delivery.receiver) (webhook-id \(delivery.id))")
+                print("    \(delivery.request.method) \(mask.maskURL(delivery.request.url))")
+                for header in delivery.request.headers { print("    \(header.name): \(mask.mask(header.value))") }
+                print("    Content-Type: \(delivery.request.contentType)")
+                if let body = delivery.request.body { print("    " + mask.mask(String(decoding: body, as: UTF8.self))) }
+                if let http, let receiver = loaded.receiver(named: delivery.receiver) {
+                    let outcome = await DeliveryAttempt.send(delivery, to: receiver.deliveryTarget, http: http)
+                    print("    sent: \(outcome.label) — \(mask.mask(outcome.reason))")
+                }
+            }
+        }
+    }
+
+    private func readJob(_ path: String) throws -> Job {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            printError("\(path): cannot read the file")
+            throw ExitCode(2)
+        }
+        do {
+            return try Job.decode(data)
+        } catch {
+            printError("\(path): not a CCE job document: \(error)")
+            throw ExitCode(2)
+        }
+    }
+}

@@ -1,0 +1,248 @@
+import CCE
+import Foundation
+import JobhookCore
+import Logging
+import Synchronization
+import Testing
+
+@Suite("Poller scheduling (fake fetcher, manual clock)")
+struct PollerTests {
+    let clock = PollerTestClock()
+    let fetcher: PollerScriptedFetcher
+
+    init() { fetcher = PollerScriptedFetcher(clock: clock) }
+
+    func settings(
+        interval: Duration = .seconds(10), concurrency: Int = 8, maxRPS: Double = 100,
+        jobTimeout: Duration = .seconds(3600)
+    ) -> Poller.Settings {
+        Poller.Settings(interval: interval, concurrency: concurrency, maxRPS: maxRPS, jobTimeout: jobTimeout,
+                        initialBackoff: .seconds(1), maxBackoff: .seconds(60), firstPollSpread: .milliseconds(500))
+    }
+
+    /// Starts a poller; the returned stop closure ends it and waits for `run()` to return.
+    func start(_ settings: Poller.Settings, known: [String: String] = [:])
+        -> (Poller, PollerEventLog, @Sendable () async -> Void)
+    {
+        let poller = Poller(fetcher: fetcher, settings: settings, clock: clock, random: { 0.5 },
+                            logger: Logger(label: "test"), knownPhases: known)
+        let log = PollerEventLog(poller.events)
+        let task = Task { await poller.run() }
+        return (poller, log, { task.cancel(); await task.value })
+    }
+
+    @Test func firstPollReportsEveryPhaseFromEmptyThenOnlyChanges() async {
+        fetcher.script("j1", [.job(.cluster("j1", "Running", master: "Running")),
+                              .job(.cluster("j1", "Running", master: "Running")),
+                              .job(.cluster("j1", "Running", master: "Success"))])
+        let (poller, log, stop) = start(settings())
+        await poller.watch("j1")
+        #expect(await eventually(advancing: clock) { log.changes.count == 3 })
+        #expect(log.changes.map(\.from) == ["", "", "Running"])
+        #expect(log.changes.map(\.uid) == ["j1", "j1-master", "j1-master"])
+        await stop()
+    }
+
+    @Test func finishedJobIsReportedOnceAndNoLongerPolled() async {
+        fetcher.script("j1", [.job(.cluster("j1", "Running", master: "Running")),
+                              .job(.cluster("j1", "Success", master: "Success"))])
+        let (poller, log, stop) = start(settings())
+        await poller.watch("j1")
+        #expect(await eventually(advancing: clock) {
+            log.events.contains { if case .finished = $0 { true } else { false } }
+        })
+        let polls = fetcher.count("j1")
+        await advance(clock, by: .seconds(60), step: .seconds(1))
+        #expect(fetcher.count("j1") == polls)
+        #expect(await poller.watchedJobs.isEmpty)
+        #expect(await poller.knownPhases["j1"] == "Success")
+        await stop()
+    }
+
+    @Test func successWithARunningSubJobKeepsPolling() async {
+        fetcher.script("j1", [.job(.cluster("j1", "Success", master: "Running")),
+                              .job(.cluster("j1", "Success", master: "Success"))])
+        let (poller, log, stop) = start(settings())
+        await poller.watch("j1")
+        #expect(await eventually(advancing: clock) { fetcher.count("j1") >= 2 })
+        #expect(await eventually { log.events.contains { if case .finished = $0 { true } else { false } } })
+        await stop()
+    }
+
+    @Test func knownPhasesAreNotReportedAgainAfterARestart() async {
+        fetcher.script("j1", [.job(.cluster("j1", "Running", master: "Success")),
+                              .job(.cluster("j1", "Success", master: "Success"))])
+        let (poller, log, stop) = start(settings(), known: ["j1": "Running", "j1-master": "Success"])
+        await poller.watch("j1")
+        #expect(await eventually(advancing: clock) { log.changes.count == 1 })
+        #expect(log.changes.first?.from == "Running")
+        #expect(log.changes.first?.to == "Success")
+        await stop()
+    }
+
+    @Test func watchIsIdempotent() async {
+        fetcher.script("j1", [.job(.cluster("j1", "Running"))])
+        let (poller, _, stop) = start(settings())
+        #expect(await poller.watch("j1"))
+        #expect(await !poller.watch("j1"))
+        await advance(clock, by: .seconds(1))
+        #expect(fetcher.count("j1") == 1)
+        #expect(await poller.watchedJobs == ["j1"])
+        await stop()
+    }
+
+    @Test func transientFailuresAreReportedOncePerStreakAndPollingContinues() async {
+        let fault = CCEError(.api(status: 503), jobID: "j1", message: "busy")
+        fetcher.script("j1", [.error(fault), .error(fault), .error(fault),
+                              .job(.cluster("j1", "Running")), .error(fault),
+                              .job(.cluster("j1", "Success"))])
+        let (poller, log, stop) = start(settings(interval: .seconds(1)))
+        await poller.watch("j1")
+        #expect(await eventually(advancing: clock, by: .seconds(1)) {
+            log.events.contains { if case .finished = $0 { true } else { false } }
+        })
+        let failures = log.events.filter { if case .failed = $0 { true } else { false } }
+        #expect(failures.count == 2)  // one per streak, not one per retry
+        #expect(log.changes.map(\.to) == ["Running", "Success"])
+        await stop()
+    }
+
+    @Test func backoffGrowsExponentiallyAndIsCapped() async {
+        let fault = CCEError(.decoding, jobID: "j1", message: "truncated JSON")
+        fetcher.script("j1", [.error(fault)])
+        let (poller, _, stop) = start(settings(interval: .seconds(1)))
+        await poller.watch("j1")
+        await advance(clock, by: .seconds(200), step: .milliseconds(500))
+        let times = fetcher.requests.map(\.at)
+        let gaps = zip(times.dropFirst(), times).map { ($0 - $1) / .seconds(1) }
+        #expect(gaps.count >= 4)
+        // random 0.5 → each wait is 0.75 × the step: 1, 2, 4, 8… seconds, capped at 60.
+        #expect(gaps.prefix(4).enumerated().allSatisfy { i, gap in gap >= 0.75 * pow(2, Double(i)) - 0.2 })
+        #expect(gaps.allSatisfy { $0 <= 60.5 })
+        await stop()
+    }
+
+    @Test func notFoundForAJobSeenBeforeIsExpiredOnceAndStopsPolling() async {
+        fetcher.script("j1", [.job(.cluster("j1", "Running")),
+                              .error(CCEError(.api(status: 404), jobID: "j1", message: "gone"))])
+        let (poller, log, stop) = start(settings())
+        await poller.watch("j1")
+        #expect(await eventually(advancing: clock) {
+            log.events.contains { if case .expired = $0 { true } else { false } }
+        })
+        await advance(clock, by: .seconds(60), step: .seconds(1))
+        #expect(fetcher.count("j1") == 2)
+        #expect(log.events.filter { if case .expired = $0 { true } else { false } }.count == 1)
+        await stop()
+    }
+
+    @Test func notFoundForANeverSeenJobIsAFailureAndStopsPolling() async {
+        let (poller, log, stop) = start(settings())
+        await poller.watch("typo")
+        #expect(await eventually(advancing: clock) {
+            log.events.contains { if case .failed(let id, let e) = $0 { id == "typo" && e.isNotFound } else { false } }
+        })
+        await advance(clock, by: .seconds(60), step: .seconds(1))
+        #expect(fetcher.count("typo") == 1)
+        #expect(await poller.watchedJobs.isEmpty)
+        await stop()
+    }
+
+    @Test func rejectedCredentialsStopEveryJobUntilResumed() async {
+        let denied = CCEError(.api(status: 401), code: "APIGW.0301", message: "incorrect IAM authentication information")
+        fetcher.script("a", [.error(denied), .job(.cluster("a", "Success"))])
+        for id in ["b", "c"] { fetcher.script(id, [.job(.cluster(id, "Success"))]) }
+        let (poller, log, stop) = start(settings(interval: .seconds(1), concurrency: 1, maxRPS: 1))
+        for id in ["a", "b", "c"] { await poller.watch(id) }
+        #expect(await eventually(advancing: clock) {
+            log.events.contains { if case .credentialsRejected = $0 { true } else { false } }
+        })
+        await advance(clock, by: .seconds(120), step: .seconds(1))
+        #expect(fetcher.requests.count == 1)  // never hammer: one 401, then silence
+        await poller.resumeAfterCredentialsFixed()
+        #expect(await eventually(advancing: clock) {
+            log.events.filter { if case .finished = $0 { true } else { false } }.count == 3
+        })
+        #expect(log.events.filter { if case .credentialsRejected = $0 { true } else { false } }.count == 1)
+        await stop()
+    }
+
+    @Test func rejectedCredentialsResumeOnTheirOwnAfterTheCoolDown() async {
+        let denied = CCEError(.api(status: 403), code: "CCE.01403001", message: "forbidden")
+        fetcher.script("a", [.error(denied), .job(.cluster("a", "Success"))])
+        let (poller, log, stop) = start(settings())
+        await poller.watch("a")
+        await advance(clock, by: .seconds(299), step: .seconds(1))
+        #expect(fetcher.count("a") == 1)
+        #expect(await eventually(advancing: clock, by: .seconds(1)) {
+            log.events.contains { if case .finished = $0 { true } else { false } }
+        })
+        await stop()
+    }
+
+    @Test func throttlingPausesThePollsOfEveryJob() async {
+        let throttled = CCEError(.api(status: 429), code: "APIGW.0308", message: "over ratelimit", retryAfter: .seconds(30))
+        fetcher.script("a", [.error(throttled), .job(.cluster("a", "Running"))])
+        fetcher.script("b", [.job(.cluster("b", "Running"))])
+        let (poller, _, stop) = start(settings(interval: .seconds(5), concurrency: 1, maxRPS: 1))
+        await poller.watch("a")
+        #expect(await eventually(advancing: clock, by: .milliseconds(50)) { fetcher.count("a") == 1 })
+        await poller.watch("b")
+        await advance(clock, by: .seconds(25), step: .seconds(1))
+        #expect(fetcher.count("b") == 0)
+        await advance(clock, by: .seconds(10), step: .seconds(1))
+        #expect(fetcher.count("a") == 2)
+        #expect(fetcher.count("b") >= 1)
+        await stop()
+    }
+
+    @Test func jobThatDoesNotFinishInTimeIsTimedOut() async {
+        fetcher.script("slow", [.job(.cluster("slow", "Running"))])
+        let (poller, log, stop) = start(settings(interval: .seconds(10), jobTimeout: .seconds(45)))
+        await poller.watch("slow")
+        await advance(clock, by: .seconds(46), step: .seconds(1))
+        #expect(await eventually { log.events.contains { if case .timedOut("slow") = $0 { true } else { false } } })
+        let polls = fetcher.count("slow")
+        await advance(clock, by: .seconds(60), step: .seconds(1))
+        #expect(fetcher.count("slow") == polls)
+        await stop()
+    }
+
+    @Test func requestRateStaysUnderMaxRPS() async {
+        for i in 0..<200 { fetcher.script("j\(i)", [.job(.cluster("j\(i)", "Running"))]) }
+        let (poller, _, stop) = start(settings(interval: .seconds(1), concurrency: 50, maxRPS: 20))
+        for i in 0..<200 { await poller.watch("j\(i)") }
+        await advance(clock, by: .seconds(10), step: .milliseconds(10))
+        let window = fetcher.requests.filter { $0.at <= .seconds(10) }
+        #expect(window.count <= 10 * 20 + 1)
+        #expect(window.count >= 20)  // and it does poll
+        await stop()
+    }
+
+    @Test func atMostConcurrencyRequestsAreInFlight() async {
+        for i in 0..<20 { fetcher.script("j\(i)", [.hang]) }
+        let (poller, _, stop) = start(settings(concurrency: 3, maxRPS: 1000))
+        for i in 0..<20 { await poller.watch("j\(i)") }
+        await advance(clock, by: .seconds(5), step: .milliseconds(50))
+        #expect(fetcher.requests.count == 3)
+        #expect(fetcher.maxInFlight == 3)
+        await stop()
+    }
+
+    @Test func jobsAddedTogetherDoNotPollInLockstep() async {
+        let draws = PollerBox(0.0)
+        let poller = Poller(fetcher: fetcher, settings: settings(interval: .seconds(10), maxRPS: 1000), clock: clock,
+                            random: { draws.withLock { $0 = ($0 + 0.37).truncatingRemainder(dividingBy: 1); return $0 } },
+                            logger: Logger(label: "test"))
+        for i in 0..<5 { fetcher.script("j\(i)", [.job(.cluster("j\(i)", "Running"))]) }
+        let task = Task { await poller.run() }
+        for i in 0..<5 { await poller.watch("j\(i)") }
+        await advance(clock, by: .seconds(25), step: .milliseconds(50))
+        let second = (0..<5).compactMap { i in fetcher.requests.filter { $0.jobID == "j\(i)" }.dropFirst().first?.at }
+        #expect(second.count == 5)
+        #expect(Set(second).count == 5)
+        #expect(second.allSatisfy { $0 >= .seconds(9) && $0 <= .milliseconds(11_600) })
+        task.cancel()
+        await task.value
+    }
+}
