@@ -11,11 +11,13 @@ struct Jobhook: AsyncParsableCommand {
         version: JobhookVersion.current,
         subcommands: [
             // Subcommands register here, one line each.
+            RunCommand.self,
             CheckCommand.self,
             TestCommand.self,
             SendTestCommand.self,
             DeliveriesCommand.self,
             SimulateCommand.self,
+            DemoCommand.self,
         ]
     )
 

@@ -14,8 +14,10 @@ struct LoggingOptions: ParsableArguments {
     var logFormat: LineLogHandler.Format = .text
 
     func bootstrap() -> Logger {
-        let level = logLevel
-        let format = logFormat
+        Self.bootstrap(level: logLevel, format: logFormat)
+    }
+
+    static func bootstrap(level: Logger.Level, format: LineLogHandler.Format) -> Logger {
         LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level, format: format) }
         return Logger(label: "jobhook")
     }

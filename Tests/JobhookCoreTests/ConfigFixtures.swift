@@ -55,7 +55,7 @@ enum ConfigFixtures {
                 WEBHOOK_ID: "{{event.id}}"
             signing:
               standard_webhooks: [whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=]
-              hmac: {secret: ${HMAC_SECRET}, header: X-Hub-Signature-256}
+              hmac: {secret: "${HMAC_SECRET}", header: X-Hub-Signature-256}
             timeout: 5s
             retry:
               max_attempts: 5

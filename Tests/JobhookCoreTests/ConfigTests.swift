@@ -135,7 +135,7 @@ struct ConfigTests {
             rules:
               - name: x
                 match: {type: "${TYPE}"}
-                notify: [r-${SUFFIX}]
+                notify: ["r-${SUFFIX}"]
             """
         let env = ["REGION": "cn-north-4", "INTERVAL": "30s", "SUFFIX": "one", "HOST": "example.com", "COUNT": "5", "TYPE": "CreateCluster"]
         let config = try ConfigFixtures.load(yaml, environment: env)

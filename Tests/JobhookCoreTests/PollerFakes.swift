@@ -105,7 +105,7 @@ extension Job {
 }
 
 /// Waits (in real time, bounded) until `condition` holds, advancing the test clock by `step` between checks.
-func eventually(
+func pollerEventually(
     advancing clock: PollerTestClock? = nil, by step: Duration = .milliseconds(100),
     timeout: Duration = .seconds(10), _ condition: () -> Bool
 ) async -> Bool {
@@ -119,7 +119,7 @@ func eventually(
 }
 
 /// Advances the test clock by `total` in steps, giving the poller real time to react to each step.
-func advance(_ clock: PollerTestClock, by total: Duration, step: Duration = .milliseconds(100)) async {
+func advanceClock(_ clock: PollerTestClock, by total: Duration, step: Duration = .milliseconds(100)) async {
     var moved = Duration.zero
     while moved < total {
         clock.advance(by: step)

@@ -25,7 +25,7 @@ struct PollerTests {
         -> (Poller, PollerEventLog, @Sendable () async -> Void)
     {
         let poller = Poller(fetcher: fetcher, settings: settings, clock: clock, random: { 0.5 },
-                            logger: Logger(label: "test"), knownPhases: known)
+                            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), knownPhases: known)
         let log = PollerEventLog(poller.events)
         let task = Task { await poller.run() }
         return (poller, log, { task.cancel(); await task.value })
@@ -37,7 +37,7 @@ struct PollerTests {
                               .job(.cluster("j1", "Running", master: "Success"))])
         let (poller, log, stop) = start(settings())
         await poller.watch("j1")
-        #expect(await eventually(advancing: clock) { log.changes.count == 3 })
+        #expect(await pollerEventually(advancing: clock) { log.changes.count == 3 })
         #expect(log.changes.map(\.from) == ["", "", "Running"])
         #expect(log.changes.map(\.uid) == ["j1", "j1-master", "j1-master"])
         await stop()
@@ -48,11 +48,11 @@ struct PollerTests {
                               .job(.cluster("j1", "Success", master: "Success"))])
         let (poller, log, stop) = start(settings())
         await poller.watch("j1")
-        #expect(await eventually(advancing: clock) {
+        #expect(await pollerEventually(advancing: clock) {
             log.events.contains { if case .finished = $0 { true } else { false } }
         })
         let polls = fetcher.count("j1")
-        await advance(clock, by: .seconds(60), step: .seconds(1))
+        await advanceClock(clock, by: .seconds(60), step: .seconds(1))
         #expect(fetcher.count("j1") == polls)
         #expect(await poller.watchedJobs.isEmpty)
         #expect(await poller.knownPhases["j1"] == "Success")
@@ -64,8 +64,8 @@ struct PollerTests {
                               .job(.cluster("j1", "Success", master: "Success"))])
         let (poller, log, stop) = start(settings())
         await poller.watch("j1")
-        #expect(await eventually(advancing: clock) { fetcher.count("j1") >= 2 })
-        #expect(await eventually { log.events.contains { if case .finished = $0 { true } else { false } } })
+        #expect(await pollerEventually(advancing: clock) { fetcher.count("j1") >= 2 })
+        #expect(await pollerEventually { log.events.contains { if case .finished = $0 { true } else { false } } })
         await stop()
     }
 
@@ -74,7 +74,7 @@ struct PollerTests {
                               .job(.cluster("j1", "Success", master: "Success"))])
         let (poller, log, stop) = start(settings(), known: ["j1": "Running", "j1-master": "Success"])
         await poller.watch("j1")
-        #expect(await eventually(advancing: clock) { log.changes.count == 1 })
+        #expect(await pollerEventually(advancing: clock) { log.changes.count == 1 })
         #expect(log.changes.first?.from == "Running")
         #expect(log.changes.first?.to == "Success")
         await stop()
@@ -85,7 +85,7 @@ struct PollerTests {
         let (poller, _, stop) = start(settings())
         #expect(await poller.watch("j1"))
         #expect(await !poller.watch("j1"))
-        await advance(clock, by: .seconds(1))
+        await advanceClock(clock, by: .seconds(1))
         #expect(fetcher.count("j1") == 1)
         #expect(await poller.watchedJobs == ["j1"])
         await stop()
@@ -98,7 +98,7 @@ struct PollerTests {
                               .job(.cluster("j1", "Success"))])
         let (poller, log, stop) = start(settings(interval: .seconds(1)))
         await poller.watch("j1")
-        #expect(await eventually(advancing: clock, by: .seconds(1)) {
+        #expect(await pollerEventually(advancing: clock, by: .seconds(1)) {
             log.events.contains { if case .finished = $0 { true } else { false } }
         })
         let failures = log.events.filter { if case .failed = $0 { true } else { false } }
@@ -112,7 +112,7 @@ struct PollerTests {
         fetcher.script("j1", [.error(fault)])
         let (poller, _, stop) = start(settings(interval: .seconds(1)))
         await poller.watch("j1")
-        await advance(clock, by: .seconds(200), step: .milliseconds(500))
+        await advanceClock(clock, by: .seconds(200), step: .milliseconds(500))
         let times = fetcher.requests.map(\.at)
         let gaps = zip(times.dropFirst(), times).map { ($0 - $1) / .seconds(1) }
         #expect(gaps.count >= 4)
@@ -127,10 +127,10 @@ struct PollerTests {
                               .error(CCEError(.api(status: 404), jobID: "j1", message: "gone"))])
         let (poller, log, stop) = start(settings())
         await poller.watch("j1")
-        #expect(await eventually(advancing: clock) {
+        #expect(await pollerEventually(advancing: clock) {
             log.events.contains { if case .expired = $0 { true } else { false } }
         })
-        await advance(clock, by: .seconds(60), step: .seconds(1))
+        await advanceClock(clock, by: .seconds(60), step: .seconds(1))
         #expect(fetcher.count("j1") == 2)
         #expect(log.events.filter { if case .expired = $0 { true } else { false } }.count == 1)
         await stop()
@@ -139,10 +139,10 @@ struct PollerTests {
     @Test func notFoundForANeverSeenJobIsAFailureAndStopsPolling() async {
         let (poller, log, stop) = start(settings())
         await poller.watch("typo")
-        #expect(await eventually(advancing: clock) {
+        #expect(await pollerEventually(advancing: clock) {
             log.events.contains { if case .failed(let id, let e) = $0 { id == "typo" && e.isNotFound } else { false } }
         })
-        await advance(clock, by: .seconds(60), step: .seconds(1))
+        await advanceClock(clock, by: .seconds(60), step: .seconds(1))
         #expect(fetcher.count("typo") == 1)
         #expect(await poller.watchedJobs.isEmpty)
         await stop()
@@ -154,13 +154,13 @@ struct PollerTests {
         for id in ["b", "c"] { fetcher.script(id, [.job(.cluster(id, "Success"))]) }
         let (poller, log, stop) = start(settings(interval: .seconds(1), concurrency: 1, maxRPS: 1))
         for id in ["a", "b", "c"] { await poller.watch(id) }
-        #expect(await eventually(advancing: clock) {
+        #expect(await pollerEventually(advancing: clock) {
             log.events.contains { if case .credentialsRejected = $0 { true } else { false } }
         })
-        await advance(clock, by: .seconds(120), step: .seconds(1))
+        await advanceClock(clock, by: .seconds(120), step: .seconds(1))
         #expect(fetcher.requests.count == 1)  // never hammer: one 401, then silence
         await poller.resumeAfterCredentialsFixed()
-        #expect(await eventually(advancing: clock) {
+        #expect(await pollerEventually(advancing: clock) {
             log.events.filter { if case .finished = $0 { true } else { false } }.count == 3
         })
         #expect(log.events.filter { if case .credentialsRejected = $0 { true } else { false } }.count == 1)
@@ -172,9 +172,9 @@ struct PollerTests {
         fetcher.script("a", [.error(denied), .job(.cluster("a", "Success"))])
         let (poller, log, stop) = start(settings())
         await poller.watch("a")
-        await advance(clock, by: .seconds(299), step: .seconds(1))
+        await advanceClock(clock, by: .seconds(299), step: .seconds(1))
         #expect(fetcher.count("a") == 1)
-        #expect(await eventually(advancing: clock, by: .seconds(1)) {
+        #expect(await pollerEventually(advancing: clock, by: .seconds(1)) {
             log.events.contains { if case .finished = $0 { true } else { false } }
         })
         await stop()
@@ -186,11 +186,11 @@ struct PollerTests {
         fetcher.script("b", [.job(.cluster("b", "Running"))])
         let (poller, _, stop) = start(settings(interval: .seconds(5), concurrency: 1, maxRPS: 1))
         await poller.watch("a")
-        #expect(await eventually(advancing: clock, by: .milliseconds(50)) { fetcher.count("a") == 1 })
+        #expect(await pollerEventually(advancing: clock, by: .milliseconds(50)) { fetcher.count("a") == 1 })
         await poller.watch("b")
-        await advance(clock, by: .seconds(25), step: .seconds(1))
+        await advanceClock(clock, by: .seconds(25), step: .seconds(1))
         #expect(fetcher.count("b") == 0)
-        await advance(clock, by: .seconds(10), step: .seconds(1))
+        await advanceClock(clock, by: .seconds(10), step: .seconds(1))
         #expect(fetcher.count("a") == 2)
         #expect(fetcher.count("b") >= 1)
         await stop()
@@ -200,10 +200,10 @@ struct PollerTests {
         fetcher.script("slow", [.job(.cluster("slow", "Running"))])
         let (poller, log, stop) = start(settings(interval: .seconds(10), jobTimeout: .seconds(45)))
         await poller.watch("slow")
-        await advance(clock, by: .seconds(46), step: .seconds(1))
-        #expect(await eventually { log.events.contains { if case .timedOut("slow") = $0 { true } else { false } } })
+        await advanceClock(clock, by: .seconds(46), step: .seconds(1))
+        #expect(await pollerEventually { log.events.contains { if case .timedOut("slow") = $0 { true } else { false } } })
         let polls = fetcher.count("slow")
-        await advance(clock, by: .seconds(60), step: .seconds(1))
+        await advanceClock(clock, by: .seconds(60), step: .seconds(1))
         #expect(fetcher.count("slow") == polls)
         await stop()
     }
@@ -212,7 +212,7 @@ struct PollerTests {
         for i in 0..<200 { fetcher.script("j\(i)", [.job(.cluster("j\(i)", "Running"))]) }
         let (poller, _, stop) = start(settings(interval: .seconds(1), concurrency: 50, maxRPS: 20))
         for i in 0..<200 { await poller.watch("j\(i)") }
-        await advance(clock, by: .seconds(10), step: .milliseconds(10))
+        await advanceClock(clock, by: .seconds(10), step: .milliseconds(10))
         let window = fetcher.requests.filter { $0.at <= .seconds(10) }
         #expect(window.count <= 10 * 20 + 1)
         #expect(window.count >= 20)  // and it does poll
@@ -223,7 +223,7 @@ struct PollerTests {
         for i in 0..<20 { fetcher.script("j\(i)", [.hang]) }
         let (poller, _, stop) = start(settings(concurrency: 3, maxRPS: 1000))
         for i in 0..<20 { await poller.watch("j\(i)") }
-        await advance(clock, by: .seconds(5), step: .milliseconds(50))
+        await advanceClock(clock, by: .seconds(5), step: .milliseconds(50))
         #expect(fetcher.requests.count == 3)
         #expect(fetcher.maxInFlight == 3)
         await stop()
@@ -233,11 +233,11 @@ struct PollerTests {
         let draws = PollerBox(0.0)
         let poller = Poller(fetcher: fetcher, settings: settings(interval: .seconds(10), maxRPS: 1000), clock: clock,
                             random: { draws.withLock { $0 = ($0 + 0.37).truncatingRemainder(dividingBy: 1); return $0 } },
-                            logger: Logger(label: "test"))
+                            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         for i in 0..<5 { fetcher.script("j\(i)", [.job(.cluster("j\(i)", "Running"))]) }
         let task = Task { await poller.run() }
         for i in 0..<5 { await poller.watch("j\(i)") }
-        await advance(clock, by: .seconds(25), step: .milliseconds(50))
+        await advanceClock(clock, by: .seconds(25), step: .milliseconds(50))
         let second = (0..<5).compactMap { i in fetcher.requests.filter { $0.jobID == "j\(i)" }.dropFirst().first?.at }
         #expect(second.count == 5)
         #expect(Set(second).count == 5)

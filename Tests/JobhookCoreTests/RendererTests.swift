@@ -101,7 +101,7 @@ struct RendererTests {
         let event = try #require(doc["event"] as? [String: Any])
         #expect(event["id"] as? String == match.eventID)
         #expect(event["from"] as? String == "Running" && event["to"] as? String == "Failed" && event["level"] as? String == "job")
-        #expect(event["detected_at"] as? String == "2023-11-14T22:28:20Z")
+        #expect(event["detected_at"] as? String == "2023-11-14T22:21:40Z")
         let job = try #require(doc["job"] as? [String: Any])
         #expect(job["reason"] as? String == "Quota exceeded" && job["type"] as? String == "CreateCluster")
         #expect(job["created_at"] as? String == "2023-11-14T22:13:20Z" && job["elapsed"] as? String == "7m12s")

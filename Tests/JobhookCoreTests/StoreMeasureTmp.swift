@@ -38,6 +38,20 @@ import Testing
         let wal = (try? FileManager.default.attributesOfItem(atPath: dir.storePath + "-wal")[.size] as? Int) ?? 0
         let rec = Double(n) / (t1 - t0).seconds
         let upd = Double(n) / (t2 - t1).seconds
+        // batched: 100 deliveries per poll record
+        let dir2 = try StoreDirectory()
+        defer { dir2.cleanUp() }
+        let store2 = try SQLiteStore(path: dir2.storePath)
+        let t3 = clock.now
+        for b in 0..<(n / 100) {
+            let ds = (0..<100).map { k in Delivery(id: "b\(b)-\(k)", receiver: "ops-chat", rule: "cluster-create-failed", jobID: "j", uid: "u\(k)", transition: "Running → Failed",
+                request: RenderedRequest(url: "https://open.feishu.cn/open-apis/bot/v2/hook/0123456789abcdef0123456789abcdef", body: body), createdAt: Date()) }
+            try await store2.record(PollRecord(jobID: "j", tree: Job(uid: "j"), phases: ["j": "Running"], deliveries: ds))
+        }
+        let t4 = clock.now
+        let due = try await store2.dueDeliveries(now: Date(), limit: 100, excluding: [])
+        let t5 = clock.now
+        print("MEASURE batched record/s=\(Int(Double(n) / (t4 - t3).seconds)) due100=\((t5 - t4)) n=\(due.count)")
         print("MEASURE record/s=\(Int(rec)) update/s=\(Int(upd)) bytes=\(size)+\(wal) perK=\((size + wal) / (n / 1000))")
     }
 }

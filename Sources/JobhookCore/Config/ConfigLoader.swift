@@ -23,7 +23,7 @@ public enum ConfigLoader {
         do {
             root = try Yams.compose(yaml: yaml) ?? Node.mapping(Node.Mapping([]))
         } catch {
-            throw ConfigError(problems: [syntaxProblem(error, file: file)])
+            throw ConfigError(problems: [syntaxProblem(error, file: file, yaml: yaml)])
         }
         let config = reader.config(root)
         guard reader.problems.isEmpty, let config else {
@@ -35,7 +35,7 @@ public enum ConfigLoader {
     }
 
     /// Yams knows where a syntax error is; say it in our format.
-    static func syntaxProblem(_ error: any Error, file: String) -> ConfigProblem {
+    static func syntaxProblem(_ error: any Error, file: String, yaml: String) -> ConfigProblem {
         func at(_ mark: Mark, _ message: String) -> ConfigProblem {
             ConfigProblem(file: file, line: mark.line, column: mark.column, message: message)
         }
@@ -46,7 +46,7 @@ public enum ConfigLoader {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let detail = context.map { " (\($0.text))" } ?? ""
-            return at(mark, "YAML syntax error: \(problem)\(detail)")
+            return at(mark, "YAML syntax error: \(problem)\(detail)\(flowHint(yaml, mark))")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             return at(context.mark, "duplicate key \(keys) in one mapping")
@@ -55,6 +55,15 @@ public enum ConfigLoader {
         default:
             return ConfigProblem(file: file, line: 1, column: 1, message: "YAML syntax error: \(error)")
         }
+    }
+
+    /// `${X}` and `{{x}}` open a mapping inside `[ ]` or `{ }`: the commonest YAML mistake here.
+    static func flowHint(_ yaml: String, _ mark: Mark) -> String {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line >= 1, mark.line <= lines.count else { return "" }
+        let line = lines[mark.line - 1]
+        guard line.contains("${") || line.contains("{{"), line.contains("[") || line.contains("{ ") || line.contains(": {") else { return "" }
+        return "; quote values containing ${…} or {{…}} inside [ ] or { }"
     }
 }
 

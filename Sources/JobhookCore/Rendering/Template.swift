@@ -46,7 +46,8 @@ public struct Template: Sendable, CustomStringConvertible {
     public var description: String { source }
 
     static func describe(_ error: any Error) -> String {
-        guard let error = error as? MustacheTemplate.Error else { return "\(error)" }
+        // The scanner's only error (internal type): it ran off the end looking for a closing '}}'.
+        guard let error = error as? MustacheTemplate.Error else { return "a tag is not closed ('}}' missing)" }
         return switch error {
         case .sectionCloseNameIncorrect: "a section is closed with a different name than it was opened with"
         case .unfinishedName: "a tag is not closed ('}}' missing) or its name is malformed"

@@ -5,10 +5,17 @@ import Mustache
 /// which names a template uses.
 final class TemplateProbe {
     private var misses: [String] = []
+    /// The last miss may be the first step of a climb up the section stack.
+    fileprivate var climbing = false
     private let top: [String: TemplateValue]
 
+    /// A sub-job's `parent.*` is absent from a job-level sample event; the job's own fields stand
+    /// in for it so that templates written for sub-jobs are checked rather than flagged.
     init(context: TemplateContext) {
-        if case .object(let fields) = context.value { top = fields } else { top = [:] }
+        var fields: [String: TemplateValue] = [:]
+        if case .object(let all) = context.value { fields = all }
+        if fields["parent"] == nil { fields["parent"] = fields["job"] }
+        top = fields
     }
 
     /// Names the template used that the context does not have, in first-use order.
@@ -23,11 +30,14 @@ final class TemplateProbe {
         if path == "extend" || path.hasSuffix(".extend") {
             return  // extend_param keys differ per job type; any may be absent from the sample
         } else if path.isEmpty {
+            // Inside a section Mustache asks the section's object first, then climbs to the top:
+            // the top's miss stands for both.
+            if climbing, let last = misses.last, last.hasSuffix(".\(name)") { misses.removeLast() }
             misses.append(name)
+            climbing = false
         } else if top[name] == nil {
-            // Inside a section Mustache first asks the section's object, then climbs to the top:
-            // only a name the top level lacks as well is unknown.
             misses.append("\(path).\(name)")
+            climbing = true
         }
     }
 
@@ -52,6 +62,7 @@ final class TemplateProbe {
                 probe.missed(name, path: path)
                 return nil
             }
+            probe.climbing = false
             return probe.wrap(value, path: path.isEmpty ? name : "\(path).\(name)")
         }
     }

@@ -66,12 +66,12 @@ extension SQLiteStore {
             }
             // A poll of a job nobody added (a `jobhook test` run) still leaves a watch behind; a
             // watch the user removed meanwhile stays removed.
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO watches (job_id, source, state, added_at, updated_at, tree)
                 VALUES (?, 'poll', COALESCE(?, 'watching'), ?, ?, ?)
                 ON CONFLICT (job_id) DO UPDATE SET tree = excluded.tree, updated_at = excluded.updated_at,
                     state = CASE WHEN watches.state = 'removed' OR ? IS NULL THEN watches.state ELSE ? END
-                """, arguments: [
+                """).execute(arguments: [
                     poll.jobID, poll.watchState?.rawValue, stamp, stamp, tree,
                     poll.watchState?.rawValue, poll.watchState?.rawValue,
                 ])

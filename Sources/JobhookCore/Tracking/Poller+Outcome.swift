@@ -40,7 +40,11 @@ extension Poller {
     }
 
     private func handle(_ error: CCEError, jobID: String, watched: Watched, now: Duration) {
-        if error.kind == .transport(.cancelled), stopping { return }
+        // Only our own shutdown or unwatch cancels a transfer: not a fault of CCE's.
+        if error.kind == .transport(.cancelled) {
+            reschedule(jobID, at: now)
+            return
+        }
         if error.isAuthFailure {
             reschedule(jobID, at: now)
             guard credentialsBlockedUntil == nil else { return }  // already reported for this stop

@@ -87,8 +87,13 @@ public struct Daemon: Sendable {
     }
 
     /// Runs until SIGTERM/SIGINT (or cancellation), then shuts down gracefully.
-    /// - Parameter onAPIRunning: receives the API's bound port.
-    public func run(onAPIRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// - Parameters:
+    ///   - onAPIRunning: receives the API's bound port.
+    ///   - until: when given, the daemon also shuts down gracefully once it returns (the demo).
+    public func run(
+        onAPIRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+        until: (@Sendable () async -> Void)? = nil
+    ) async throws {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let api {
             services.append(.init(service: api.application(onServerRunning: onAPIRunning)))
@@ -100,6 +105,13 @@ public struct Daemon: Sendable {
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]
         configuration.maximumGracefulShutdownDuration = .seconds(15)
         let group = ServiceGroup(configuration: configuration)
+        let stopper = until.map { until in
+            Task {
+                await until()
+                await group.triggerGracefulShutdown()
+            }
+        }
+        defer { stopper?.cancel() }
         try await group.run()
     }
 }

@@ -2,6 +2,7 @@ public import Hummingbird
 public import Logging
 import Foundation
 import NIOCore
+import ServiceLifecycle
 import UnixSignals
 
 /// A local CCE API that plays scripted job timelines: ShowJob with CCE's answer and error shapes,
@@ -28,14 +29,18 @@ public struct CCESimulator: Sendable {
         host: String = "127.0.0.1", port: Int = 0, logger: Logger? = nil,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        var quiet = Logger(label: "jobhook.simulator")
-        quiet.logLevel = .warning
-        return Application(
+        Application(
             router: router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "cce-simulator"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
-            logger: logger ?? quiet
+            logger: logger ?? Self.quietLogger
         )
+    }
+
+    private static var quietLogger: Logger {
+        var logger = Logger(label: "jobhook.simulator")
+        logger.logLevel = .warning
+        return logger
     }
 
     /// Serves until SIGTERM or SIGINT (for `jobhook simulate`); `onRunning` receives the bound port.
@@ -53,12 +58,13 @@ public struct CCESimulator: Sendable {
             portSink.yield(bound)
             portSink.finish()
         }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger ?? Self.quietLogger))
         let task = Task {
             defer { portSink.finish() }
-            try await app.run()
+            try await group.run()
         }
         for await bound in ports {
-            return RunningSimulator(host: host, port: bound, simulator: self, task: task)
+            return RunningSimulator(host: host, port: bound, simulator: self, group: group, task: task)
         }
         try await task.value  // never bound: surface the bind error
         throw SimulatorStartError(host: host, port: port)
@@ -161,6 +167,7 @@ public struct RunningSimulator: Sendable {
     public let host: String
     public let port: Int
     public let simulator: CCESimulator
+    let group: ServiceGroup
     let task: Task<Void, any Error>
 
     /// `http://host:port`, the `cce.endpoint` to configure.
@@ -168,7 +175,7 @@ public struct RunningSimulator: Sendable {
 
     /// Stops serving and waits until the port is closed.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 }

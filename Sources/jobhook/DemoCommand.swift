@@ -1,0 +1,94 @@
+import ArgumentParser
+import CCE
+import CurlHTTP
+import Foundation
+import JobhookCore
+import JobhookServer
+import Logging
+import Synchronization
+
+/// `jobhook demo`: the whole product on one machine, no cloud account — a simulated CCE playing the
+/// built-in scenario, a local receiver, and the daemon with the bundled config. Ends by itself.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the simulator, a local receiver and the daemon; print each notification as it lands.")
+
+    @Option(help: "Give up after this many seconds if the scenario has not ended.")
+    var limit: Int = 120
+
+    @Flag(help: "Show the daemon's own log lines too.")
+    var verbose = false
+
+    func run() async throws {
+        let logger = LoggingOptions.bootstrap(level: verbose ? .info : .critical, format: .text)
+        guard let yaml = BundledResource.text("demo-rules", extension: "yaml") else {
+            printError("the demo's config (jobhook_JobhookCore.resources/demo-rules.yaml) is missing next to the binary")
+            throw ExitCode(1)
+        }
+        let simulator = try await CCESimulator(scenario: .builtIn).start()
+        let received = Counter()
+        let receiver = try await DemoReceiver.start { note in
+            received.increment()
+            emit("  ⇒ \(note.path)  webhook-id \(note.webhookID)\n     \(note.body)")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jobhook-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer {
+            try? FileManager.default.removeItem(at: directory)
+            receiver.stop()
+        }
+        let environment = [
+            "JOBHOOK_DEMO_CCE": simulator.endpoint, "JOBHOOK_DEMO_RECEIVER": receiver.url,
+            "JOBHOOK_DEMO_STATE": directory.appendingPathComponent("state.sqlite").path,
+        ]
+        var config = try ConfigLoader.parse(yaml: yaml, file: "demo-rules.yaml", environment: environment)
+        let jobs = Scenario.builtIn.jobIDs
+        config.watch.jobs = jobs
+
+        emit("""
+            jobhook demo: a simulated CCE at \(simulator.endpoint), a receiver at \(receiver.url), and the daemon.
+            Rules: a chat alert for failed cluster creation and failed sub-jobs, a pipeline trigger when a
+            cluster is ready, a chat note when a node is ready. Watching \(jobs.joined(separator: ", ")).
+
+            """)
+        let http = CurlClient()
+        defer { http.shutdown() }
+        let store = try SQLiteStore(path: config.state.path)
+        let daemon = try await Daemon(
+            config: config, store: store, fetcher: try config.cce.client(http: http, logger: logger), http: http,
+            logger: logger, withAPI: false,
+            onEvent: { event in
+                if case .changes(let changes, _) = event {
+                    for change in changes { emit(WatchFormat.line(change)) }
+                }
+            })
+        let started = ContinuousClock.now
+        let limit = Duration.seconds(limit)
+        try await daemon.run(until: {
+            while ContinuousClock.now - started < limit {
+                try? await Task.sleep(for: .milliseconds(200))
+                let watches = (try? await store.watches()) ?? []
+                let pending = (try? await store.pendingCount()) ?? 1
+                if !watches.isEmpty, watches.allSatisfy({ $0.state != .watching }), pending == 0 { return }
+            }
+            emit("the scenario did not end within \(limit); stopping")
+        })
+        await simulator.stop()
+        let delivered = try await store.deliveries(state: .delivered, limit: 1000).count
+        let dead = try await store.deliveries(state: .dead, limit: 1000).count
+        emit("\ndone: \(jobs.count) jobs finished, \(delivered) notifications delivered, \(dead) dead, \(received.value) received.")
+    }
+}
+
+/// Prints a line at once (the demo's output interleaves from several tasks).
+private func emit(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+/// A thread-safe tally for the receiver callback.
+private final class Counter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}

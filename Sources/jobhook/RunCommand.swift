@@ -1,0 +1,55 @@
+import ArgumentParser
+import CCE
+import CurlHTTP
+import Foundation
+import JobhookCore
+import JobhookServer
+import Logging
+
+/// `jobhook run`: the daemon.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Poll watched jobs, deliver notifications and serve the HTTP API until SIGTERM/SIGINT.",
+        discussion: "Exit 0 after a graceful drain on SIGTERM/SIGINT; 2 on a bad config; 1 when the state store cannot be used.")
+
+    @OptionGroup var config: ConfigOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = logging.bootstrap()
+        let loaded = try config.load()
+        let http = CurlClient()
+        defer { http.shutdown() }
+        let fetcher: CCEClient
+        do {
+            fetcher = try loaded.cce.client(http: http, logger: logger)
+        } catch {
+            printError("\(config.resolvedPath): \(error)")
+            throw ExitCode(2)
+        }
+        let store = try openStore(loaded.state.path)
+        let daemon: Daemon
+        do {
+            daemon = try await Daemon(config: loaded, store: store, fetcher: fetcher, http: http, logger: logger)
+        } catch {
+            printError("cannot start: \(error)")
+            throw ExitCode(2)
+        }
+        logger.info("jobhook \(JobhookVersion.current) running", metadata: [
+            "config": "\(config.resolvedPath)", "cce": "\(fetcher.endpoint)", "state": "\(loaded.state.path)",
+        ])
+        try await daemon.run()
+        logger.info("stopped")
+    }
+}
+
+/// Opens the state store or exits 1 with the store's own explanation (never a silent fresh start).
+func openStore(_ path: String) throws -> SQLiteStore {
+    do {
+        return try SQLiteStore(path: path)
+    } catch {
+        printError("\(error)")
+        throw ExitCode(1)
+    }
+}
