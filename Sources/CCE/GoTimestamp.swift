@@ -57,6 +57,17 @@ public enum GoTimestamp {
             nanos -= 1_000_000_000
             whole += 1
         }
+        // A Date holds about 0.1 µs near today: keep the fewest fraction digits that still read back
+        // as this very Date, so `.6` stays `.6` rather than `.600000024`.
+        var scale: Int64 = 1_000_000_000
+        while scale > 1 {
+            let candidate = (nanos + scale / 2) / scale * scale
+            if candidate < 1_000_000_000, whole + Double(candidate) / 1e9 == sinceReference {
+                nanos = candidate
+                break
+            }
+            scale /= 10
+        }
         let seconds = Int64(whole) + referenceOffset
         var days = seconds / 86_400
         var secondOfDay = seconds % 86_400

@@ -12,6 +12,7 @@ struct Jobhook: AsyncParsableCommand {
         subcommands: [
             // Subcommands register here, one line each.
             RunCommand.self,
+            WatchCommand.self,
             CheckCommand.self,
             TestCommand.self,
             SendTestCommand.self,

@@ -88,7 +88,7 @@ final class FakeCloud: Sendable {
         #expect(try await source.currentToken().reveal == "tok-1")
         now.advance(by: 19 * 3600)
         #expect(try await source.currentToken().reveal == "tok-1")
-        now.advance(by: 3600 - 1)
+        now.advance(by: 720 - 1)
         #expect(try await source.currentToken().reveal == "tok-1")
         now.advance(by: 2) // past 19.2 h of 24 h
         #expect(try await source.currentToken().reveal == "tok-2")

@@ -35,7 +35,8 @@ public struct Pipeline: Service {
         }
     }
 
-    func handle(_ event: PollerEvent) async {
+    /// Records one event (public so `jobhook watch` can drive it without the service loop).
+    public func handle(_ event: PollerEvent) async {
         let now = Date()
         switch event {
         case .changes(let changes, let tree):

@@ -34,11 +34,16 @@ extension SQLiteStore {
             delivery.state.rawValue, delivery.attempts, delivery.nextAttemptAt.timeIntervalSince1970,
             delivery.lastError, delivery.finishedAt?.timeIntervalSince1970, delivery.id,
         ]
-        try await write { db in
-            try db.cachedStatement(sql: """
-                UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, finished_at = ?
-                WHERE id = ?
-                """).execute(arguments: arguments)
+        // One statement is atomic on its own: skip the BEGIN/COMMIT round of `write`.
+        do {
+            try await writer.writeWithoutTransaction { db in
+                try db.cachedStatement(sql: """
+                    UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, finished_at = ?
+                    WHERE id = ?
+                    """).execute(arguments: arguments)
+            }
+        } catch {
+            throw Self.storeError(error, path: path)
         }
     }
 
