@@ -87,6 +87,8 @@ extension Job {
         case UInt8(ascii: "<"): throw JobDecodingError("HTML page, not JSON")
         case UInt8(ascii: "{"): break
         case UInt8(ascii: "["): throw JobDecodingError("a JSON array, not a job object")
+        case let byte? where Array(#""-0123456789tfn"#.utf8).contains(byte):
+            throw JobDecodingError("a single JSON value, not a job object")
         default: throw JobDecodingError("not JSON")
         }
         do {

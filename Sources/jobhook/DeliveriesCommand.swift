@@ -70,6 +70,11 @@ struct DeliveriesCommand: AsyncParsableCommand {
 
     private func openStore() throws -> SQLiteStore {
         let path = try statePath ?? config.load().state.path
+        // Opening creates a store; here that would only hide a wrong path or working directory.
+        guard FileManager.default.fileExists(atPath: path) else {
+            printError("jobhook: no state store at \(path) (check state.path in the config, or pass --state PATH)")
+            throw ExitCode(1)
+        }
         do {
             return try SQLiteStore(path: path)
         } catch {

@@ -80,7 +80,8 @@ import Testing
         ("", "empty body"),
         ("   ", "empty body"),
         ("[]", "array"),
-        ("null", "not JSON"),
+        ("null", "not a job object"),
+        (#""a string""#, "not a job object"),
         ("garbage", "not JSON"),
         ("\u{0}\u{1}binary", "not JSON"),
     ])

@@ -13,7 +13,7 @@ struct ConfigProblemTests {
         ("cce:\n  region: [r\npoll: {}\n",
          "rules.yaml:3:5: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence)"),
         ("cce:\n  region: r\nwatch: {jobs: [${JOB}]}\n",
-         "rules.yaml:3:18: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence); quote values containing ${…} or {{…}} inside [ ] or { }"),
+         "rules.yaml:3:17: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence); quote values containing ${…} or {{…}} inside [ ] or { }"),
         ("cce:\n  region: r\n  region: s\n", "rules.yaml:2:3: duplicate key 'region' in one mapping"),
         // unknown keys, at every level
         (head + "poll:\n  intervall: 5s\n",

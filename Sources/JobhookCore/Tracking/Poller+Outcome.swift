@@ -7,6 +7,7 @@ extension Poller {
     /// Handles one poll's answer: report, remember, and put the job back on the timetable (or drop it).
     func complete(_ jobID: String, ticket: UInt64, result: Result<Job, CCEError>) {
         inFlight -= 1
+        pollCount += 1
         wake()
         guard var watched = jobs[jobID], watched.ticket == ticket else { return }  // unwatched meanwhile
         watched.polling = false

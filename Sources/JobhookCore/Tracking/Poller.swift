@@ -30,6 +30,8 @@ public actor Poller: Service {
     var nextTicket: UInt64 = 0
 
     var inFlight = 0
+    /// Polls answered (successfully or not) since start: for metrics and measurements.
+    public internal(set) var pollCount = 0
     /// Earliest time the next request may start (request spacing for `maxRPS`).
     var nextRequestAt: Duration = .zero
     /// Current rate: `maxRPS`, halved on each 429 and recovered gradually on success.

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Real processes for end-to-end tests: `jobhook simulate` as the CCE API and `jobhook run` as the
+/// daemon, both on ephemeral loopback ports, in a temp directory.
+struct Harness {
+    let dir: TempDirectory
+    let simulator: ChildProcess
+    let cceEndpoint: String
+
+    /// Starts the simulator on `scenario` (YAML text).
+    init(scenario: String) async throws {
+        dir = try TempDirectory("jobhook-e2e")
+        let file = try dir.write("scenario.yaml", scenario)
+        simulator = try ChildProcess(jobhookBinary(), ["simulate", "--scenario", file, "--listen", "127.0.0.1:0"])
+        guard let line = await simulator.waitForLine(containing: "listening on"),
+              let url = line.split(separator: " ").first(where: { $0.hasPrefix("http://") })
+        else {
+            simulator.signal(SIGKILL)
+            throw HarnessError("the simulator did not start: \(simulator.stderr)")
+        }
+        cceEndpoint = String(url)
+    }
+
+    /// A config for `jobhook run` against this simulator: fast polls, a temp state file, API on port 0.
+    /// `receivers` and `rules` are YAML list items (already indented by two spaces).
+    func writeConfig(receivers: String, rules: String, watch: [String], extra: String = "") throws -> String {
+        try dir.write("rules.yaml", """
+            cce:
+              region: cn-north-4
+              endpoint: \(cceEndpoint)
+              project_id: p1
+              auth:
+                token: test-token
+            poll:
+              interval: 100ms
+              concurrency: 8
+              max_rps: 200
+            watch:
+              jobs: [\(watch.joined(separator: ", "))]
+            state:
+              path: \(dir.file("state.sqlite"))
+            server:
+              listen: 127.0.0.1:0
+            receivers:
+            \(receivers)
+            rules:
+            \(rules)
+            \(extra)
+            """)
+    }
+
+    func startDaemon(config: String, environment: [String: String] = [:]) throws -> ChildProcess {
+        try ChildProcess(jobhookBinary(), ["run", "-c", config], environment: environment)
+    }
+
+    func run(_ arguments: [String]) async throws -> (status: Int32?, stdout: String, stderr: String) {
+        let process = try ChildProcess(jobhookBinary(), arguments)
+        let status = await process.waitForExit(timeout: .seconds(30))
+        return (status, process.stdout, process.stderr)
+    }
+
+    func stop() async {
+        await simulator.kill9()
+        dir.cleanUp()
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

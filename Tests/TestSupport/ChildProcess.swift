@@ -1,0 +1,118 @@
+public import Foundation
+import Synchronization
+
+/// A real `jobhook` (or other) process for end-to-end tests: output captured, bounded waits, and
+/// always killed when the test is done.
+public final class ChildProcess: Sendable {
+    private let process: Process
+    private let output = OutputBuffer()
+    private let errors = OutputBuffer()
+
+    /// Starts `executable` with `arguments`; `environment` adds to (or overrides) this process's.
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        self.process = process
+        let output = self.output, errors = self.errors
+        out.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            output.append(data)
+        }
+        err.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            errors.append(data)
+        }
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+    public var stdout: String { output.text }
+    public var stderr: String { errors.text }
+    public var isRunning: Bool { process.isRunning }
+
+    /// Waits until standard output has a line containing `text`; returns that line.
+    public func waitForLine(containing text: String, timeout: Duration = .seconds(20)) async -> String? {
+        var found: String?
+        _ = await eventually(timeout: timeout, interval: .milliseconds(20)) {
+            found = stdout.split(separator: "\n").first { $0.contains(text) }.map(String.init)
+            return found != nil || !isRunning
+        }
+        return found
+    }
+
+    public func signal(_ signal: Int32) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+    }
+
+    /// Waits (bounded) for the process to exit; returns its status, or nil if it is still running
+    /// (after which it is killed).
+    @discardableResult
+    public func waitForExit(timeout: Duration = .seconds(20)) async -> Int32? {
+        let exited = await eventually(timeout: timeout, interval: .milliseconds(20)) { !process.isRunning }
+        if !exited {
+            signal(SIGKILL)
+            _ = await eventually(timeout: .seconds(5)) { !process.isRunning }
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    /// SIGKILL and reap.
+    public func kill9() async {
+        signal(SIGKILL)
+        _ = await eventually(timeout: .seconds(5)) { !process.isRunning }
+    }
+}
+
+/// The built `jobhook` binary: `$JOBHOOK_BIN` (set by scripts/test), else `.build/debug/jobhook`
+/// relative to the package root.
+public func jobhookBinary(file: String = #filePath) -> String {
+    if let path = ProcessInfo.processInfo.environment["JOBHOOK_BIN"], !path.isEmpty { return path }
+    var url = URL(fileURLWithPath: file)
+    while url.path != "/" {
+        url.deleteLastPathComponent()
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            return url.appendingPathComponent(".build/debug/jobhook").path
+        }
+    }
+    return ".build/debug/jobhook"
+}
+
+/// A temp directory removed on `cleanUp()`.
+public struct TempDirectory: Sendable {
+    public let path: String
+
+    public init(_ prefix: String = "jobhook-test") throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+    @discardableResult
+    public func write(_ name: String, _ text: String) throws -> String {
+        let target = file(name)
+        try text.write(toFile: target, atomically: true, encoding: .utf8)
+        return target
+    }
+
+    public func cleanUp() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Bytes a pipe delivered so far, shared with the pipe's reader thread.
+final class OutputBuffer: Sendable {
+    private let data = Mutex(Data())
+    func append(_ bytes: Data) { data.withLock { $0.append(bytes) } }
+    var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
+}
