@@ -28,7 +28,7 @@ struct PollerMeasure {
         let drain = Task { var n = 0; for await _ in poller.events { n += 1 }; return n }
         let run = Task { await poller.run() }
         let addStart = ContinuousClock.now
-        for i in 0..<10_000 { await poller.watch("job-\(i)") }
+        await poller.watch(contentsOf: (0..<10_000).map { "job-\($0)" })
         let addTime = ContinuousClock.now - addStart
         try await Task.sleep(for: .seconds(1))  // first polls of all jobs
         // Every job now answers unchanged: each poll is fetch + diff + reschedule, no event.

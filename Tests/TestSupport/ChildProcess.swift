@@ -41,11 +41,14 @@ public final class ChildProcess: Sendable {
     public var stderr: String { errors.text }
     public var isRunning: Bool { process.isRunning }
 
-    /// Waits until standard output has a line containing `text`; returns that line.
-    public func waitForLine(containing text: String, timeout: Duration = .seconds(20)) async -> String? {
+    public enum Stream: Sendable { case stdout, stderr }
+
+    /// Waits until standard output (or error) has a line containing `text`; returns that line.
+    public func waitForLine(containing text: String, in stream: Stream = .stdout, timeout: Duration = .seconds(20)) async -> String? {
         var found: String?
         _ = await eventually(timeout: timeout, interval: .milliseconds(20)) {
-            found = stdout.split(separator: "\n").first { $0.contains(text) }.map(String.init)
+            let captured = stream == .stdout ? stdout : stderr
+            found = captured.split(separator: "\n").first { $0.contains(text) }.map(String.init)
             return found != nil || !isRunning
         }
         return found

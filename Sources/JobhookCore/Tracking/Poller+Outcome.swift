@@ -8,7 +8,9 @@ extension Poller {
     func complete(_ jobID: String, ticket: UInt64, result: Result<Job, CCEError>) {
         inFlight -= 1
         pollCount += 1
+        countRequest(result)
         wake()
+        defer { recordWatchedCount() }
         guard var watched = jobs[jobID], watched.ticket == ticket else { return }  // unwatched meanwhile
         watched.polling = false
         let now = clock.now()

@@ -20,6 +20,7 @@ public actor Poller: Service {
     let random: @Sendable () -> Double
     let wallClock: @Sendable () -> Date
     var logger: Logger
+    let metrics = PollerMetrics()
     let eventSink: AsyncStream<PollerEvent>.Continuation
 
     /// Last recorded phase by uid, over every job and sub-job ever seen (kept after a job is dropped,
@@ -95,14 +96,23 @@ public actor Poller: Service {
         nextTicket += 1
         jobs[jobID] = Watched(ticket: nextTicket, deadline: started + settings.jobTimeout)
         reschedule(jobID, at: now + settings.firstPollSpread * random())
+        recordWatchedCount()
         wake()
         return true
+    }
+
+    /// Watches many jobs in one call (start-up from the store): one actor hop instead of one per job.
+    /// Returns the IDs that were not watched before.
+    @discardableResult
+    public func watch(contentsOf jobIDs: some Sequence<String>, since: [String: Date] = [:]) -> [String] {
+        jobIDs.filter { watch($0, since: since[$0]) }
     }
 
     /// Stops polling a job (its recorded phases are kept). Returns false when it was not watched.
     @discardableResult
     public func unwatch(_ jobID: String) -> Bool {
-        jobs.removeValue(forKey: jobID) != nil
+        defer { recordWatchedCount() }
+        return jobs.removeValue(forKey: jobID) != nil
     }
 
     public var watchedJobs: [String] { jobs.keys.sorted() }

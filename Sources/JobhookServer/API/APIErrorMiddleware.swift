@@ -25,7 +25,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     static func wording(_ status: HTTPResponse.Status, path: String) -> String {
         switch status {
         case .notFound: "no such route: \(path)"
-        case .contentTooLarge: "request body too large (at most \(APIServer.maxBodyBytes / 1024) KiB)"
+        case .contentTooLarge: APIServer.tooLargeMessage
         default: status.reasonPhrase.lowercased()
         }
     }

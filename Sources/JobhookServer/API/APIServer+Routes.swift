@@ -93,10 +93,12 @@ extension APIServer {
         }
     }
 
+    static let tooLargeMessage = "request body too large (at most \(maxBodyBytes / 1024) KiB)"
+
     /// Reads `{"job_id": "…"}` from a body of at most `maxBodyBytes`.
     static func jobID(from request: Request) async throws -> String {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
-            throw APIError(.contentTooLarge, AnyErrorWording.tooLarge)
+            throw APIError(.contentTooLarge, tooLargeMessage)
         }
         let buffer = try await request.body.collect(upTo: maxBodyBytes)
         struct Body: Decodable {
@@ -115,8 +117,4 @@ extension APIServer {
         }
         return jobID
     }
-}
-
-enum AnyErrorWording {
-    static let tooLarge = "request body too large (at most \(APIServer.maxBodyBytes / 1024) KiB)"
 }

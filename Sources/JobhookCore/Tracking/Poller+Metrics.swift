@@ -1,0 +1,35 @@
+import CCE
+import Metrics
+
+/// The poller's series, created once (per-poll lookups in the metrics factory would cost a lock each).
+/// Fixed labels only, never a job ID, so the series count stays small with 10,000 jobs.
+struct PollerMetrics: Sendable {
+    /// `jobhook_cce_requests_total{outcome}`: ok, not_found, auth, throttled, error.
+    let requests: [String: Counter]
+    /// `jobhook_watched_jobs`: jobs currently polled.
+    let watched = Gauge(label: "jobhook_watched_jobs")
+
+    init() {
+        var requests: [String: Counter] = [:]
+        for outcome in ["ok", "not_found", "auth", "throttled", "error"] {
+            requests[outcome] = Counter(label: "jobhook_cce_requests_total", dimensions: [("outcome", outcome)])
+        }
+        self.requests = requests
+    }
+}
+
+extension Poller {
+    func countRequest(_ result: Result<Job, CCEError>) {
+        let outcome: String
+        switch result {
+        case .success: outcome = "ok"
+        case .failure(let error):
+            outcome = error.isNotFound ? "not_found" : error.isAuthFailure ? "auth" : error.isThrottled ? "throttled" : "error"
+        }
+        metrics.requests[outcome]?.increment()
+    }
+
+    func recordWatchedCount() {
+        metrics.watched.record(jobs.count)
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `bench/run --quick` runs the whole benchmark harness with tiny N, so it never rots. Speed is never
+/// asserted here: only that the harness completes and prints its table.
+@Suite(.serialized) struct BenchQuickTests {
+    /// The package root (where `bench/run` lives), from this file's path.
+    static func packageRoot(file: String = #filePath) -> String {
+        var url = URL(fileURLWithPath: file)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+        }
+        return FileManager.default.currentDirectoryPath
+    }
+
+    @Test func quickBenchmarkCompletesAndPrintsTheTable() async throws {
+        let root = Self.packageRoot()
+        // The already built jobhook (no release build inside the test); the SDK peer is skipped by the
+        // harness itself when PyPI cannot be reached.
+        let bench = try ChildProcess("/bin/bash", ["\(root)/bench/run", "--quick", "--jobhook", jobhookBinary()], directory: root)
+        // Killed after the timeout; the harness's own children die with it (PR_SET_PDEATHSIG).
+        let status = await bench.waitForExit(timeout: .seconds(420))
+        #expect(status == 0, "stdout:\n\(bench.stdout)\nstderr:\n\(bench.stderr)")
+        #expect(bench.stdout.contains("Poll cost"))
+        #expect(bench.stdout.contains("Latency, change on the simulator"))
+        #expect(bench.stdout.contains("Delivery burst"))
+        #expect(bench.stdout.contains("Targets (issue 8)"))
+    }
+}

@@ -1,0 +1,369 @@
+"""The jobhook benchmark (issue 8): poll cost against the SDK loop and the libcurl floor, change-to-
+delivery latency, delivery throughput, scaling. Run through `bench/run`, which builds and installs
+what this needs; this file uses only the standard library.
+
+Every number about jobhook is its own process's kernel accounting (utime + stime in /proc/PID/stat,
+VmHWM in /proc/PID/status) over a window, divided by the requests the simulator counted in that
+window; the simulator and the receiver are separate processes whose CPU is reported beside it."""
+import argparse
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import procs  # noqa: E402
+import report  # noqa: E402
+import workload  # noqa: E402
+from procs import BenchError, Child, Client  # noqa: E402
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.quick = args.quick
+        self.work = tempfile.mkdtemp(prefix="jobhook-bench-")
+        self.results = {"quick": self.quick, "poll": [], "notes": []}
+        self.children = []
+        self.run_no = 0
+
+    def log(self, text):
+        print(f"[bench {time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+    def start(self, name, argv, **kw):
+        child = Child(name, argv, self.work, **kw)
+        self.children.append(child)
+        return child
+
+    def cleanup(self):
+        for child in self.children:
+            child.stop(timeout=10)
+        if not self.args.keep:
+            shutil.rmtree(self.work, ignore_errors=True)
+
+    # MARK: Processes
+
+    def simulator(self, count):
+        """A simulator serving `count` Running jobs; returns (child, port, job ids)."""
+        self.run_no += 1
+        run = self.run_no
+        path = os.path.join(self.work, f"scenario-{run}.yaml")
+        with open(path, "w") as f:
+            f.write(workload.scenario(run, count))
+        sim = self.start(f"simulator-{run}", [self.args.jobhook, "simulate", "--scenario", path,
+                                              "--listen", "127.0.0.1:0"])
+        line = sim.wait_for("listening on http://", timeout=120)
+        port = int(line.split("http://127.0.0.1:")[1].split()[0].rstrip("/"))
+        return sim, port, run, [workload.job_id(run, i) for i in range(count)]
+
+    def receiver(self):
+        child = self.start(f"receiver-{self.run_no}", [sys.executable, os.path.join(self.args.bench_dir, "receiver.py")])
+        port = int(child.wait_for("listening", timeout=20).split()[1])
+        return child, port
+
+    def daemon(self, name, sim_port, jobs, interval, max_rps, receivers, rules, concurrency=8):
+        state = os.path.join(self.work, f"{name}.sqlite")
+        api_port = procs.free_port()
+        path = os.path.join(self.work, f"{name}.yaml")
+        with open(path, "w") as f:
+            f.write(workload.config(endpoint=f"http://127.0.0.1:{sim_port}", jobs=jobs, interval=interval,
+                                    max_rps=max_rps, concurrency=concurrency, state=state,
+                                    listen=f"127.0.0.1:{api_port}", receivers=receivers, rules=rules))
+        started = time.monotonic()
+        child = self.start(name, [self.args.jobhook, "run", "-c", path, "--log-level", "error"])
+        api = Client(api_port)
+        procs.wait_until(lambda: self.ready(api, child), timeout=300, what=f"{name} to answer /readyz")
+        return child, api, state, time.monotonic() - started
+
+    @staticmethod
+    def ready(api, child):
+        if not child.alive():
+            raise BenchError(f"{child.name} exited:\n{child.tail()}")
+        try:
+            api.get("/readyz")
+            return True
+        except (OSError, BenchError, ValueError):
+            api.close()
+            return False
+
+    # MARK: 1, 2, 5: poll cost, peers, scaling
+
+    def poll_cost(self, count):
+        """jobhook, then the SDK loop, then the floor, one after the other on one simulator."""
+        rate = 1000 if not self.quick else 200
+        interval_s = count / rate
+        window = 12.0 if not self.quick else 3.0
+        sim, port, run, jobs = self.simulator(count)
+        sim_api = Client(port)
+        self.log(f"poll cost: N={count}, interval {interval_s:g}s (~{rate} polls/s), window {window:g}s")
+        row = {"n": count, "interval_s": interval_s, "target_rate": rate}
+
+        receiver = workload.receiver("never", "http://127.0.0.1:9/never", {"job": "{{job.id}}"})
+        never = workload.rule("never-fires", {"phase": "Failed", "level": "job"}, ["never"])
+        daemon, api, state, startup = self.daemon(
+            f"poll-{count}", port, jobs, f"{int(interval_s * 1000)}ms", max_rps=2 * rate,
+            receivers=[receiver], rules=[never])
+        row["startup_s"] = startup
+        # Steady state: every job answered twice, so the first observations ("" -> Running) are recorded.
+        procs.wait_until(lambda: min(sim_api.get("/sim/stats")["jobs"].values() or [0]) >= 2
+                         and len(sim_api.get("/sim/stats")["jobs"]) == count,
+                         timeout=120 + 4 * interval_s, interval=0.5, what="every job polled twice")
+        time.sleep(min(2.0, interval_s))
+        measured = self.window(daemon, sim, sim_api, window)
+        row.update(jobhook=measured, rss_kb=procs.memory_kb(daemon.pid), rss_now_kb=procs.memory_kb(daemon.pid, "VmRSS"))
+        if self.args.profile and count == self.args.profile_n:
+            row["profile"] = self.profile(daemon)
+        if daemon.stop() not in (0, None):
+            self.results["notes"].append(f"jobhook at N={count} did not exit 0:\n{daemon.tail()}")
+        self.log(f"  jobhook {measured['cpu_us_per_poll']:.0f} us/poll over {measured['polls']} polls, "
+                 f"VmHWM {row['rss_kb'] / 1024:.1f} MB, start-up {startup:.1f}s")
+
+        ids = "\n".join(jobs) + "\n"
+        if self.args.sdk_python:
+            sdk = self.start(f"sdk-{count}", [self.args.sdk_python, os.path.join(self.args.bench_dir, "sdk_loop.py"),
+                                              f"http://127.0.0.1:{port}", "0a1b2c3d4e5f", str(interval_s)], stdin_text=ids)
+            time.sleep(3.0 if not self.quick else 2.0)  # imports and the first requests
+            row["sdk"] = self.window(sdk, sim, sim_api, window)
+            sdk.stop()
+            self.log(f"  SDK loop {row['sdk']['cpu_us_per_poll']:.0f} us/poll over {row['sdk']['polls']} polls")
+        floor = self.start(f"floor-{count}", [self.args.floor, f"http://127.0.0.1:{port}", "0a1b2c3d4e5f",
+                                              str(interval_s * 1000), "-"], stdin_text=ids)
+        time.sleep(1.0)
+        row["floor"] = self.window(floor, sim, sim_api, window)
+        floor.stop()
+        self.log(f"  floor {row['floor']['cpu_us_per_poll']:.0f} us/poll over {row['floor']['polls']} polls")
+        sim.stop()
+        self.results["poll"].append(row)
+
+    def window(self, child, sim, sim_api, seconds):
+        """CPU of `child` and of the simulator over `seconds`, per request the simulator served."""
+        if not child.alive():
+            raise BenchError(f"{child.name} exited:\n{child.tail()}")
+        polls0, cpu0, sim0, t0 = sim_api.get("/sim/stats")["total"], procs.cpu_seconds(child.pid), procs.cpu_seconds(sim.pid), time.monotonic()
+        time.sleep(seconds)
+        polls1, cpu1, sim1, t1 = sim_api.get("/sim/stats")["total"], procs.cpu_seconds(child.pid), procs.cpu_seconds(sim.pid), time.monotonic()
+        polls = max(1, polls1 - polls0 - 1)  # the /sim/stats call itself is counted
+        return {"polls": polls, "seconds": t1 - t0, "polls_per_s": polls / (t1 - t0),
+                "cpu_s": cpu1 - cpu0, "cpu_us_per_poll": (cpu1 - cpu0) / polls * 1e6,
+                "sim_cpu_us_per_poll": (sim1 - sim0) / polls * 1e6, "sim_cores": (sim1 - sim0) / (t1 - t0),
+                "cores": (cpu1 - cpu0) / (t1 - t0)}
+
+    def profile(self, daemon):
+        """perf's sampled profile of the running daemon (user and kernel time by symbol)."""
+        perf = shutil.which("perf")
+        if not perf:
+            return {"skipped": "perf not installed"}
+        out = os.path.join(self.work, "perf.data")
+        child = self.start("perf", [perf, "record", "-e", "cpu-clock", "-F", "997", "-g", "-o", out,
+                                    "-p", str(daemon.pid), "--", "sleep", "8" if not self.quick else "2"])
+        child.proc.wait(60)
+        return report.perf_summary(perf, out, self.work)
+
+    # MARK: 3: latency
+
+    def latency(self):
+        count = 1000 if not self.quick else 20
+        interval = 1.0 if not self.quick else 0.5
+        per_second = 50 if not self.quick else 10
+        sim, port, run, jobs = self.simulator(count)
+        sim_api = Client(port)
+        recv, recv_port = self.receiver()
+        recv_api = Client(recv_port)
+        self.log(f"latency: {count} changes at {per_second}/s, poll interval {interval:g}s")
+        body = {"job": "{{job.id}}", "changed": "{{job.updated_at}}", "detected": "{{event.detected_at}}"}
+        daemon, api, state, _ = self.daemon(
+            "latency", port, jobs, f"{int(interval * 1000)}ms", max_rps=4000,
+            receivers=[workload.receiver("latency", f"http://127.0.0.1:{recv_port}/latency", body)],
+            rules=[workload.rule("succeeded", {"phase": "Success", "from": "Running", "level": "job"}, ["latency"])])
+        procs.wait_until(lambda: len(sim_api.get("/sim/stats")["jobs"]) == count
+                         and min(sim_api.get("/sim/stats")["jobs"].values()) >= 2,
+                         timeout=120, interval=0.5, what="every job polled twice")
+        posted = {}
+        start = time.monotonic()
+        cpu0 = procs.cpu_seconds(daemon.pid)
+        for i, job in enumerate(jobs):
+            wait = start + i / per_second - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            before = time.time()
+            sim_api.post(f"/sim/jobs/{job}/phase", {"phase": "Success", "subjobs": workload.subjobs(run, i, "Success")})
+            posted[job] = (before + time.time()) / 2
+        procs.wait_until(lambda: recv_api.get("/stats")["count"] >= count, timeout=60 + 5 * interval,
+                         what=f"{count} deliveries at the receiver")
+        cpu1 = procs.cpu_seconds(daemon.pid)
+        time.sleep(2 * interval)  # room for a duplicate to show up
+        records = recv_api.get("/dump")
+        daemon.stop()
+        recv.stop()
+        sim.stop()
+        total, share, wait, seen = [], [], [], set()
+        for arrived, _, text in records:
+            doc = json.loads(text)
+            seen.add(doc["job"])
+            changed = report.parse_rfc3339(doc["changed"]) or posted[doc["job"]]
+            detected = report.parse_rfc3339(doc["detected"])
+            total.append(arrived - changed)
+            if detected:
+                share.append(arrived - detected)
+                wait.append(detected - changed)
+        result = {"changes": count, "interval_s": interval, "rate_per_s": per_second,
+                  "deliveries": len(records), "distinct_jobs": len(seen),
+                  "p50_ms": procs.percentile(total, 50) * 1e3, "p99_ms": procs.percentile(total, 99) * 1e3,
+                  "max_ms": max(total) * 1e3,
+                  "processing_p50_ms": procs.percentile(share, 50) * 1e3,
+                  "processing_p99_ms": procs.percentile(share, 99) * 1e3,
+                  "processing_max_ms": max(share or [float("nan")]) * 1e3,
+                  "detect_wait_p99_ms": procs.percentile(wait, 99) * 1e3,
+                  "cpu_s_during": cpu1 - cpu0}
+        self.results["latency"] = result
+        self.log(f"  p50 {result['p50_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms, max {result['max_ms']:.0f} ms; "
+                 f"detection->arrival p50 {result['processing_p50_ms']:.1f} ms p99 {result['processing_p99_ms']:.1f} ms")
+
+    # MARK: 4: throughput
+
+    def throughput(self):
+        """jobs x 4 changes (the job and 3 sub-jobs to Success) x rules x receivers deliveries at once."""
+        jobs_n = 250 if not self.quick else 5
+        rules_n, receivers_n = 2, 5
+        expected = jobs_n * 4 * rules_n * receivers_n
+        sim, port, run, jobs = self.simulator(jobs_n)
+        sim_api = Client(port)
+        recv, recv_port = self.receiver()
+        recv_api = Client(recv_port)
+        self.log(f"throughput: {jobs_n} jobs x 4 changes x {rules_n} rules x {receivers_n} receivers = {expected} deliveries")
+        body = {"text": "CCE {{job.type}} {{job.id}} is {{event.to}} (was {{event.from}})",
+                "cluster": "{{root.cluster_id}}", "event": "{{event.id}}", "detected": "{{event.detected_at}}"}
+        receivers = [workload.receiver(f"hook-{k}", f"http://127.0.0.1:{recv_port}/hook-{k}", body) for k in range(receivers_n)]
+        names = [r["name"] for r in receivers]
+        rules = [workload.rule(f"succeeded-{k}", {"phase": "Success", "level": "any"}, names) for k in range(rules_n)]
+        daemon, api, state, _ = self.daemon("throughput", port, jobs, "250ms", max_rps=4000,
+                                            receivers=receivers, rules=rules)
+        procs.wait_until(lambda: len(sim_api.get("/sim/stats")["jobs"]) == jobs_n
+                         and min(sim_api.get("/sim/stats")["jobs"].values()) >= 2,
+                         timeout=60, interval=0.2, what="every job polled twice")
+        time.sleep(0.5)
+        size0, logical0 = store_bytes(state), store_logical(state)
+        cpu0 = procs.cpu_seconds(daemon.pid)
+        t0 = time.time()
+        for i, job in enumerate(jobs):
+            sim_api.post(f"/sim/jobs/{job}/phase", {"phase": "Success", "subjobs": workload.subjobs(run, i, "Success")})
+        changed_by = time.time()
+        procs.wait_until(lambda: recv_api.get("/stats")["count"] >= expected, timeout=300, interval=0.1,
+                         what=f"{expected} deliveries at the receiver")
+        cpu1 = procs.cpu_seconds(daemon.pid)
+        pending = api.get("/v1/deliveries?state=pending&limit=10")
+        dead = api.get("/v1/deliveries?state=dead&limit=10")
+        size_running, logical1 = store_bytes(state), store_logical(state)
+        time.sleep(0.5)
+        records = recv_api.get("/dump")
+        daemon.stop()
+        size_stopped = store_bytes(state)
+        recv_cpu = procs.cpu_seconds(recv.pid)
+        recv.stop()
+        sim.stop()
+        arrivals = sorted(r[0] for r in records)
+        detected = sorted(report.parse_rfc3339(json.loads(r[2])["detected"]) or t0 for r in records)
+        spread = arrivals[-1] - arrivals[0]
+        result = {"expected": expected, "delivered": len(records), "jobs": jobs_n, "rules": rules_n,
+                  "receivers": receivers_n, "changes_posted_s": changed_by - t0,
+                  "detection_spread_s": detected[-1] - detected[0],
+                  "drain_s": arrivals[-1] - t0, "arrival_spread_s": spread,
+                  "per_s": len(records) / spread if spread > 0 else float("nan"),
+                  "jobhook_cpu_s": cpu1 - cpu0, "cpu_us_per_delivery": (cpu1 - cpu0) / max(1, len(records)) * 1e6,
+                  "receiver_cpu_s": recv_cpu,
+                  "pending_after": len((pending or {}).get("deliveries", [])),
+                  "dead_after": len((dead or {}).get("deliveries", [])),
+                  "store_before": size0, "store_running": size_running, "store_stopped": size_stopped,
+                  "store_logical_before": logical0[0], "store_logical_after": logical1[0],
+                  "delivery_rows": logical1[1] - logical0[1],
+                  "store_per_1000": (logical1[0] - logical0[0]) / (max(1, logical1[1] - logical0[1]) / 1000)}
+        self.results["throughput"] = result
+        self.log(f"  {result['delivered']} delivered in {result['drain_s']:.2f}s after the changes "
+                 f"({result['per_s']:.0f}/s over the arrival spread); store +{result['store_per_1000'] / 1024:.0f} KiB per 1,000")
+
+    # MARK: Run
+
+    def run(self):
+        self.results["machine"] = report.machine(self.args.jobhook)
+        self.results["commands"] = " ".join(["bench/run"] + (["--quick"] if self.quick else []))
+        sizes = self.args.sizes or ([20] if self.quick else [100, 1000, 10000])
+        self.args.profile_n = sizes[min(1, len(sizes) - 1)]
+        if not self.args.sdk_python:
+            self.results["notes"].append(f"SDK loop skipped: {self.args.sdk_skip_reason or 'no SDK venv'}")
+        parts = self.args.only.split(",") if self.args.only else ["poll", "latency", "throughput"]
+        if "poll" in parts:
+            for n in sizes:
+                self.poll_cost(n)
+        if "latency" in parts:
+            self.latency()
+        if "throughput" in parts:
+            self.throughput()
+        table = report.table(self.results)
+        print()
+        print(table)
+        if self.args.out:
+            with open(self.args.out, "w") as f:
+                f.write(report.markdown(self.results, table))
+            self.log(f"wrote {self.args.out}")
+        with open(os.path.join(self.args.results_dir, "results.json"), "w") as f:
+            json.dump(self.results, f, indent=1)
+
+
+def store_bytes(state):
+    """Bytes on disk: the .sqlite file plus its -wal."""
+    return sum(os.path.getsize(p) for p in (state, state + "-wal") if os.path.exists(p))
+
+
+def store_logical(state):
+    """(bytes in use by the database as its readers see it, WAL included; deliveries rows). Opened
+    read-only beside the running daemon: WAL mode lets a reader in without disturbing the writer."""
+    try:
+        db = sqlite3.connect(f"file:{state}?mode=ro", uri=True, timeout=10)
+        try:
+            pages, size, free = (db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "page_size", "freelist_count"))
+            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            rows = db.execute("SELECT count(*) FROM deliveries").fetchone()[0] if "deliveries" in tables else -1
+            return (pages - free) * size, rows
+        finally:
+            db.close()
+    except sqlite3.Error as error:
+        print(f"bench: cannot read {state}: {error}", file=sys.stderr)
+        return 0, -1
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobhook", required=True)
+    parser.add_argument("--floor", required=True)
+    parser.add_argument("--sdk-python", default="")
+    parser.add_argument("--sdk-skip-reason", default="")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", default="")
+    parser.add_argument("--results-dir", default=".")
+    parser.add_argument("--no-profile", dest="profile", action="store_false")
+    parser.add_argument("--sizes", type=lambda t: [int(x) for x in t.split(",")], default=None,
+                        help="N values for the poll cost (default 100,1000,10000; --quick 20)")
+    parser.add_argument("--only", default="", help="comma list of poll, latency, throughput (default all)")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (configs, logs)")
+    args = parser.parse_args()
+    args.bench_dir = os.path.dirname(os.path.abspath(__file__))
+    bench = Bench(args)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the children on the way out
+    try:
+        bench.run()
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        print(f"bench: logs in {bench.work}", file=sys.stderr)
+        args.keep = True
+        return 1
+    finally:
+        bench.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
