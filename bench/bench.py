@@ -114,7 +114,8 @@ class Bench:
                          timeout=120 + 4 * interval_s, interval=0.5, what="every job polled twice")
         time.sleep(min(2.0, interval_s))
         measured = self.window(daemon, sim, sim_api, window)
-        row.update(jobhook=measured, rss_kb=procs.memory_kb(daemon.pid), rss_now_kb=procs.memory_kb(daemon.pid, "VmRSS"))
+        row.update(jobhook=measured, rss_kb=procs.memory_kb(daemon.pid), rss_now_kb=procs.memory_kb(daemon.pid, "VmRSS"),
+                   rss_anon_kb=procs.memory_kb(daemon.pid, "RssAnon"), rss_file_kb=procs.memory_kb(daemon.pid, "RssFile"))
         if self.args.profile and count == self.args.profile_n:
             row["profile"] = self.profile(daemon)
         if daemon.stop() not in (0, None):
@@ -247,6 +248,12 @@ class Bench:
                          timeout=60, interval=0.2, what="every job polled twice")
         time.sleep(0.5)
         size0, logical0 = store_bytes(state), store_logical(state)
+        perf = None
+        if self.args.profile and shutil.which("perf"):
+            perf_data = os.path.join(self.work, "perf-burst.data")
+            perf = self.start("perf-burst", [shutil.which("perf"), "record", "-e", "cpu-clock", "-F", "997", "-g",
+                                             "-o", perf_data, "-p", str(daemon.pid)])
+            time.sleep(0.5)
         cpu0 = procs.cpu_seconds(daemon.pid)
         t0 = time.time()
         for i, job in enumerate(jobs):
@@ -255,6 +262,9 @@ class Bench:
         procs.wait_until(lambda: recv_api.get("/stats")["count"] >= expected, timeout=300, interval=0.1,
                          what=f"{expected} deliveries at the receiver")
         cpu1 = procs.cpu_seconds(daemon.pid)
+        if perf:
+            perf.stop(signal.SIGINT, timeout=60)
+            self.results["burst_profile"] = report.perf_summary(shutil.which("perf"), perf_data, self.work)
         pending = api.get("/v1/deliveries?state=pending&limit=10")
         dead = api.get("/v1/deliveries?state=dead&limit=10")
         size_running, logical1 = store_bytes(state), store_logical(state)

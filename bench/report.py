@@ -145,12 +145,16 @@ def table(results):
             extra.append(f"SDK {s['polls']:,} polls at {s['polls_per_s']:,.0f}/s ({s['cores']:.2f} cores)")
         if f:
             extra.append(f"floor {f['polls']:,} polls at {f['polls_per_s']:,.0f}/s ({f['cores']:.2f} cores)")
-        lines.append(f"  N={row['n']:,}: jobhook {row['jobhook']['cores']:.2f} cores, start-up {row['startup_s']:.1f}s; " + "; ".join(extra))
+        lines.append(f"  N={row['n']:,}: jobhook {row['jobhook']['cores']:.2f} cores, start-up {row['startup_s']:.1f}s, "
+                     f"RSS now {row['rss_now_kb'] / 1024:.1f} MB = anonymous {row['rss_anon_kb'] / 1024:.1f} MB + "
+                     f"file-backed (shared libraries) {row['rss_file_kb'] / 1024:.1f} MB; " + "; ".join(extra))
     if len(poll) > 1:
         a, b = poll[0], poll[-1]
         per_job = (b["rss_kb"] - a["rss_kb"]) / (b["n"] - a["n"])
+        anon_per_job = (b["rss_anon_kb"] - a["rss_anon_kb"]) / (b["n"] - a["n"])
         lines.append(f"Scaling: CPU/poll {a['jobhook']['cpu_us_per_poll']:.0f} us at N={a['n']:,} -> "
-                     f"{b['jobhook']['cpu_us_per_poll']:.0f} us at N={b['n']:,}; RSS per watched job {per_job:.2f} kB")
+                     f"{b['jobhook']['cpu_us_per_poll']:.0f} us at N={b['n']:,}; peak RSS per watched job {per_job:.2f} kB "
+                     f"(anonymous RSS per job {anon_per_job:.2f} kB)")
     lat = results.get("latency")
     if lat:
         lines.append("")
@@ -212,22 +216,27 @@ def markdown(results, text):
            "## Results", "", "```", text, "```", ""]
     poll = results["poll"]
     prof = next((r["profile"] for r in poll if r.get("profile")), None)
-    if prof:
+    if prof or results.get("burst_profile"):
         out += ["## Where the time goes", ""]
-        if prof.get("skipped"):
-            out.append(f"Profile skipped: {prof['skipped']}")
-        else:
-            n = next(r["n"] for r in poll if r.get("profile"))
-            out.append(f"`perf record -e cpu-clock -g` on the daemon for a few seconds of the N={n:,} window "
-                       f"({prof['samples']} samples).")
-            out += ["", "By shared object (self time): " + ", ".join(
-                f"{dso} {p:.0f} %" for dso, p in sorted(prof["by_dso"].items(), key=lambda kv: -kv[1])), ""]
-            out += ["Inclusive time of jobhook's own functions (call graphs by frame pointer):", "",
-                    "| % incl. | function |", "|---:|---|"]
-            for percent, _, name in prof.get("inclusive", []):
-                out.append(f"| {percent:.1f} | `{name[:120]}` |")
-            out += ["", "Self time by symbol:", "", "| % self | object | symbol |", "|---:|---|---|"]
-            for percent, dso, name in prof["top"]:
-                out.append(f"| {percent:.1f} | {dso} | `{name[:110]}` |")
-        out.append("")
+    if prof:
+        n = next(r["n"] for r in poll if r.get("profile"))
+        out += _profile_section(prof, f"Polling: `perf record -e cpu-clock -g` on the daemon for a few seconds of the N={n:,} window")
+    if results.get("burst_profile"):
+        out += _profile_section(results["burst_profile"], "Delivery burst: the same, over the whole burst")
     return "\n".join(out)
+
+
+def _profile_section(prof, title):
+    if prof.get("skipped"):
+        return [f"{title}: skipped ({prof['skipped']})", ""]
+    out = [f"### {title} ({prof['samples']} samples)", "",
+           "By shared object (self time): " + ", ".join(
+               f"{dso} {p:.0f} %" for dso, p in sorted(prof["by_dso"].items(), key=lambda kv: -kv[1])), "",
+           "Inclusive time of jobhook's own functions (call graphs by frame pointer):", "",
+           "| % incl. | function |", "|---:|---|"]
+    for percent, _, name in prof.get("inclusive", []):
+        out.append(f"| {percent:.1f} | `{name[:120]}` |")
+    out += ["", "Self time by symbol:", "", "| % self | object | symbol |", "|---:|---|---|"]
+    for percent, dso, name in prof["top"]:
+        out.append(f"| {percent:.1f} | {dso} | `{name[:110]}` |")
+    return out + [""]

@@ -80,13 +80,16 @@ public enum GoTimestamp {
                          minute: secondOfDay / 60 % 60, second: secondOfDay % 60, nanos: nanos)
     }
 
-    /// RFC 3339 in UTC with milliseconds, for places that want the standard form.
+    /// RFC 3339 in UTC for people and webhooks: `2018-08-02T08:12:40Z`, or `2018-08-02T08:12:40.672Z`
+    /// when there is a fraction (milliseconds, truncated).
     public static func formatRFC3339(_ date: Date) -> String {
-        let go = format(date)
-        guard go.count >= 19 else { return "" }
-        let base = go.prefix(19).replacingOccurrences(of: " ", with: "T")
-        let fraction = go.dropFirst(19).prefix { $0 != " " }
-        return base + fraction + "Z"
+        let millis = (date.timeIntervalSinceReferenceDate * 1000).rounded(.down) / 1000
+        guard let t = utc(Date(timeIntervalSinceReferenceDate: millis)) else { return "" }
+        var out = pad(t.year, 4) + "-" + pad(t.month, 2) + "-" + pad(t.day, 2) + "T"
+        out += pad(t.hour, 2) + ":" + pad(t.minute, 2) + ":" + pad(t.second, 2)
+        let ms = (t.nanos + 500_000) / 1_000_000
+        if ms > 0 { out += "." + pad(min(ms, 999), 3) }
+        return out + "Z"
     }
 
     static func parse(bytes b: UnsafeBufferPointer<UInt8>) -> Date? {

@@ -5,6 +5,8 @@ import Foundation
 import JobhookCore
 import JobhookServer
 import Logging
+import Metrics
+import Prometheus
 
 /// `jobhook run`: the daemon.
 struct RunCommand: AsyncParsableCommand {
@@ -18,6 +20,8 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap()
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let loaded = try config.load()
         let http = CurlClient()
         defer { http.shutdown() }
@@ -31,7 +35,12 @@ struct RunCommand: AsyncParsableCommand {
         let store = try openStore(loaded.state.path)
         let daemon: Daemon
         do {
-            daemon = try await Daemon(config: loaded, store: store, fetcher: fetcher, http: http, logger: logger)
+            daemon = try await Daemon(
+                config: loaded, store: store, fetcher: fetcher, http: http, logger: logger,
+                metrics: { registry.emitToString() },
+                reload: { [path = config.resolvedPath] in
+                    Result { () throws(ConfigError) in try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment) }
+                })
         } catch {
             printError("cannot start: \(error)")
             throw ExitCode(2)

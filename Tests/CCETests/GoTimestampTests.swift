@@ -54,7 +54,10 @@ import Testing
         let date = try #require(GoTimestamp.parse("2018-08-02 08:12:40.600000000 +0800 CST"))
         #expect(GoTimestamp.format(date) == "2018-08-02 00:12:40.6 +0000 UTC")
         #expect(GoTimestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01 00:00:00 +0000 UTC")
-        #expect(GoTimestamp.formatRFC3339(date) == "2018-08-02T00:12:40.6Z")
+        #expect(GoTimestamp.formatRFC3339(date) == "2018-08-02T00:12:40.600Z")
+        #expect(GoTimestamp.formatRFC3339(Date(timeIntervalSince1970: 1_700_000_500)) == "2023-11-14T22:21:40Z")
+        #expect(GoTimestamp.formatRFC3339(GoTimestamp.parse("2018-08-02T08:12:40.672772389Z")!) == "2018-08-02T08:12:40.672Z")
+        #expect(GoTimestamp.formatRFC3339(GoTimestamp.parse("2018-08-02T08:12:40.999999Z")!) == "2018-08-02T08:12:40.999Z")
     }
 
     @Test func formatThenParseGivesTheSameDate() throws {

@@ -208,6 +208,36 @@ struct PollerTests {
         await stop()
     }
 
+    @Test func jobTimeoutCountsFromTheOriginalWatchTimeAfterARestart() async {
+        fetcher.script("old", [.job(.cluster("old", "Running"))])
+        let now = Date()
+        let poller = Poller(fetcher: fetcher, settings: settings(interval: .seconds(5), jobTimeout: .seconds(60)),
+                            clock: clock, random: { 0.5 }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+                            wallClock: { now })
+        let log = PollerEventLog(poller.events)
+        let task = Task { await poller.run() }
+        await poller.watch("old", since: now.addingTimeInterval(-50))
+        await advanceClock(clock, by: .seconds(9), step: .seconds(1))
+        #expect(!log.events.contains { if case .timedOut = $0 { true } else { false } })
+        await advanceClock(clock, by: .seconds(2), step: .seconds(1))
+        #expect(await pollerEventually { log.events.contains { if case .timedOut("old") = $0 { true } else { false } } })
+        task.cancel()
+        await task.value
+    }
+
+    @Test func unwatchedJobIsNoLongerPolled() async {
+        fetcher.script("j1", [.job(.cluster("j1", "Running"))])
+        let (poller, _, stop) = start(settings(interval: .seconds(1)))
+        await poller.watch("j1")
+        #expect(await pollerEventually(advancing: clock) { fetcher.count("j1") >= 2 })
+        #expect(await poller.unwatch("j1"))
+        let polls = fetcher.count("j1")
+        await advanceClock(clock, by: .seconds(10), step: .milliseconds(500))
+        #expect(fetcher.count("j1") == polls)
+        #expect(await !poller.unwatch("j1"))
+        await stop()
+    }
+
     @Test func requestRateStaysUnderMaxRPS() async {
         for i in 0..<200 { fetcher.script("j\(i)", [.job(.cluster("j\(i)", "Running"))]) }
         let (poller, _, stop) = start(settings(interval: .seconds(1), concurrency: 50, maxRPS: 20))

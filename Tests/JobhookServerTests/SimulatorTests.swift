@@ -17,7 +17,7 @@ struct SimulatorTests {
             cluster_id: c-1
             timeline:
               - {after: 0ms, phase: Running, subjobs: [{id: s1, type: InstallMaster, phase: Running}]}
-              - {after: 300ms, phase: Success, subjobs: [{id: s1, type: InstallMaster, phase: Success}]}
+              - {after: 2s, phase: Success, subjobs: [{id: s1, type: InstallMaster, phase: Success}]}
           - id: job-later
             type: CreateNode
             timeline:
@@ -54,7 +54,7 @@ struct SimulatorTests {
         #expect(job.subJobs.map(\.uid) == ["s1"])
         #expect(job.createdAt != nil)
 
-        try await Task.sleep(for: .milliseconds(400))
+        try await Task.sleep(for: .milliseconds(2100))
         for _ in 2...5 { _ = try await get(sim, "/api/v3/projects/p123/jobs/job-ok") }  // the scripted faults
         let later = try Job.decode(try await get(sim, "/api/v3/projects/p123/jobs/job-ok").body)
         #expect(later.phase == "Success")
@@ -148,7 +148,7 @@ struct SimulatorTests {
         try Self.scenarioYAML.write(toFile: good, atomically: true, encoding: .utf8)
         let scenario = try Scenario.load(path: good)
         #expect(scenario.jobIDs == ["job-ok", "job-later"])
-        #expect(scenario.jobs[0].timeline[1].after == .milliseconds(300))
+        #expect(scenario.jobs[0].timeline[1].after == .seconds(2))
         #expect(scenario.faults[3].retryAfter == .seconds(3))
 
         let bad = dir.appendingPathComponent("bad.yaml").path

@@ -6,6 +6,9 @@ public import Foundation
 public enum DeliveryPlanner {
     public static func deliveries(for change: PhaseChange, config: Config) -> [Delivery] {
         Router.matches(change, config: config).compactMap { match in
+            if let wait = match.rule.groupWait, wait > .zero {
+                return Grouping.delivery(for: match, wait: wait, config: config)
+            }
             guard let request = Renderer.render(match: match, config: config) else { return nil }
             return Delivery(
                 id: match.eventID, receiver: match.receiverName, rule: match.rule.name, jobID: change.rootID,

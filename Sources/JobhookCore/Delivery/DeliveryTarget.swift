@@ -11,6 +11,9 @@ public struct DeliveryTarget: Sendable {
     /// Attempts in flight at once for this receiver; others wait their turn without blocking
     /// other receivers.
     public var maxInFlight: Int
+    /// Attempts started per window; an attempt over the limit waits in the queue (never dropped).
+    /// Empty: unlimited.
+    public var rateLimits: [RateLimit]
     /// Per-attempt additions computed afresh every time (timestamps, signatures), given the
     /// delivery id and the attempt's time.
     public var prepare: @Sendable (inout HTTPRequest, _ deliveryID: String, _ now: Date) -> Void
@@ -18,7 +21,7 @@ public struct DeliveryTarget: Sendable {
     public var classify: @Sendable (HTTPResponse, _ now: Date) -> Outcome
 
     public init(
-        name: String, timeout: Duration = .seconds(15), retry: RetrySettings = RetrySettings(), maxInFlight: Int = 4,
+        name: String, timeout: Duration = .seconds(15), retry: RetrySettings = RetrySettings(), maxInFlight: Int = 4, rateLimits: [RateLimit] = [],
         prepare: @escaping @Sendable (inout HTTPRequest, String, Date) -> Void = { _, _, _ in },
         classify: @escaping @Sendable (HTTPResponse, Date) -> Outcome = { Outcome.classify($0, now: $1) }
     ) {
@@ -26,6 +29,7 @@ public struct DeliveryTarget: Sendable {
         self.timeout = timeout
         self.retry = retry
         self.maxInFlight = maxInFlight
+        self.rateLimits = rateLimits
         self.prepare = prepare
         self.classify = classify
     }

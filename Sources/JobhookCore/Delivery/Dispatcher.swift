@@ -21,6 +21,8 @@ public actor Dispatcher: Service {
     private let batchSize = 256
 
     private var inFlight: [String: Set<String>] = [:]
+    /// Per-receiver `rate_limit`: an attempt over it stays pending until a slot frees.
+    private var rateLimiter = RateLimiter()
     private var tasks: [String: Task<Void, Never>] = [:]
     private var wakeSignal: CheckedContinuation<Void, Never>?
     private var wakePending = false
@@ -104,17 +106,29 @@ public actor Dispatcher: Service {
             return now().addingTimeInterval(1)
         }
         var skipped = false
+        var throttledUntil: Date?
         for delivery in due {
             let lane = inFlight[delivery.receiver, default: []]
             let limit = targets[delivery.receiver]?.maxInFlight ?? 1
             if lane.count >= limit { skipped = true; continue }
+            if let limits = targets[delivery.receiver]?.rateLimits, !limits.isEmpty,
+               let free = rateLimiter.acquire(delivery.receiver, limits: limits, now: now()) {
+                throttledUntil = min(throttledUntil ?? free, free)
+                continue
+            }
             start(delivery)
         }
         if due.count == batchSize || skipped {
             // More is due than we could start: completions call wake(); poll again soon regardless.
-            return now().addingTimeInterval(due.count == batchSize && !skipped ? 0 : 1)
+            let soon = now().addingTimeInterval(due.count == batchSize && !skipped ? 0 : 1)
+            return min(soon, throttledUntil ?? soon)
         }
-        return try? await store.nextAttemptDate()
+        let next = try? await store.nextAttemptDate()
+        guard let throttledUntil else { return next }
+        // Throttled deliveries are due already, so the queue's earliest date is in the past: wake
+        // when a slot frees, or within a second for anything else coming due meanwhile.
+        if let next, next > now() { return min(next, throttledUntil) }
+        return min(throttledUntil, now().addingTimeInterval(1))
     }
 
     private func start(_ delivery: Delivery) {
@@ -159,6 +173,11 @@ public actor Dispatcher: Service {
             logger.error("cannot record a delivery attempt", metadata: ["webhook_id": "\(delivery.id)", "error": "\(error)"])
         }
         log(updated, outcome: outcome)
+        if target != nil { JobhookMetrics.attempt(receiver: delivery.receiver, outcome: outcome.label) }
+        if updated.state != .pending {
+            JobhookMetrics.finished(receiver: delivery.receiver, result: updated.state.rawValue,
+                                    latencySeconds: at.timeIntervalSince(delivery.createdAt))
+        }
         observer?(updated, outcome)
     }
 

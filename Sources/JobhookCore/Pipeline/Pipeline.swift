@@ -70,11 +70,13 @@ public struct Pipeline: Service {
         do {
             try await store.record(poll)
             for change in changes {
+                JobhookMetrics.phaseChange(type: change.job.type ?? "", phase: change.to, level: change.level.rawValue)
                 logger.info("phase change", metadata: [
                     "job_id": "\(jobID)", "uid": "\(change.uid)", "level": "\(change.level.rawValue)",
                     "from": "\(change.from)", "to": "\(change.to)",
                 ])
             }
+            for delivery in deliveries { JobhookMetrics.ruleMatched(delivery.rule) }
             if !deliveries.isEmpty { await dispatcher.wake() }
         } catch {
             // Not recorded: make the poller forget these phases so the next poll reports them again.

@@ -1,51 +1,46 @@
-/// The simplest text message each chat target accepts (reference/delivery.md). One small function
-/// per vendor so richer cards can replace them one at a time.
+/// A preset receiver's body: the message text (the receiver's `text`, or the preset's default
+/// template) in the vendor's JSON shape, cut to the vendor's size limit. One file per vendor in
+/// `Presets/`.
 enum PresetBody {
-    /// Used when a preset receiver has no `text`.
-    static let defaultText: Template = {
-        do {
-            return try Template("CCE {{job.type}} {{job.resource_name}} {{event.from}} -> {{event.to}}{{#job.reason}}: {{job.reason}}{{/job.reason}} (job {{job.id}})")
-        } catch {
-            fatalError("built-in template does not parse: \(error)")
+    /// Renders `receiver`'s message against the template context `object` (the Mustache object of a
+    /// `TemplateContext`).
+    static func render(receiver: Receiver, object: Any) -> String {
+        let text: String
+        var title = receiver.title?.render(object: object)
+        if let template = receiver.text {
+            text = template.render(object: object)
+        } else {
+            text = PresetTemplates.text(for: receiver.preset).render(object: withFailureFlag(object))
+            if title == nil, PresetTemplates.titled.contains(receiver.preset) {
+                title = PresetTemplates.title.render(object: object)
+            }
         }
-    }()
+        return render(receiver.preset, text: text, title: title, phase: phase(in: object))
+    }
 
-    static func render(_ preset: Receiver.Preset, text: String, title: String?) -> String {
-        switch preset {
-        case .feishu: feishu(text)
-        case .dingtalk, .wecom: dingtalkOrWeCom(text)
-        case .slack: slack(text)
-        case .teams: teams(text, title: title)
-        case .discord: discord(text)
+    static func render(_ preset: Receiver.Preset, text: String, title: String?, phase: String = "") -> String {
+        let message = PresetMessage(text: text, title: title, phase: phase)
+        return switch preset {
+        case .feishu: FeishuPreset.body(message)
+        case .dingtalk: DingTalkPreset.body(message)
+        case .wecom: WeComPreset.body(message)
+        case .slack: SlackPreset.body(message)
+        case .teams: TeamsPreset.body(message)
+        case .discord: DiscordPreset.body(message)
         case .generic: JSONText.object([("text", JSONText.quote(text))])
         }
     }
 
-    static func feishu(_ text: String) -> String {
-        JSONText.object([("msg_type", JSONText.quote("text")), ("content", JSONText.object([("text", JSONText.quote(text))]))])
+    static func phase(in object: Any) -> String {
+        ((object as? [String: Any])?["event"] as? [String: Any])?["to"] as? String ?? ""
     }
 
-    static func dingtalkOrWeCom(_ text: String) -> String {
-        JSONText.object([("msgtype", JSONText.quote("text")), ("text", JSONText.object([("content", JSONText.quote(text))]))])
-    }
-
-    static func slack(_ text: String) -> String {
-        JSONText.object([("text", JSONText.quote(text))])
-    }
-
-    /// Discord: mentions in event text must never ping anyone.
-    static func discord(_ text: String) -> String {
-        JSONText.object([("content", JSONText.quote(String(text.prefix(2000)))), ("allowed_mentions", #"{"parse":[]}"#)])
-    }
-
-    static func teams(_ text: String, title: String?) -> String {
-        var blocks: [String] = []
-        if let title, !title.isEmpty {
-            blocks.append(JSONText.object([("type", #""TextBlock""#), ("text", JSONText.quote(title)), ("weight", #""Bolder""#), ("wrap", "true")]))
-        }
-        blocks.append(JSONText.object([("type", #""TextBlock""#), ("text", JSONText.quote(text)), ("wrap", "true")]))
-        let card = JSONText.object([("type", #""AdaptiveCard""#), ("version", #""1.4""#), ("body", "[" + blocks.joined(separator: ",") + "]")])
-        let attachment = JSONText.object([("contentType", #""application/vnd.microsoft.card.adaptive""#), ("content", card)])
-        return JSONText.object([("type", #""message""#), ("attachments", "[" + attachment + "]")])
+    /// Built-in templates may colour by outcome: `event.failed` is true for Failed and Timeout.
+    static func withFailureFlag(_ object: Any) -> Any {
+        guard var top = object as? [String: Any], var event = top["event"] as? [String: Any] else { return object }
+        let to = event["to"] as? String
+        event["failed"] = to == "Failed" || to == "Timeout"
+        top["event"] = event
+        return top
     }
 }

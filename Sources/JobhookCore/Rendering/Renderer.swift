@@ -17,8 +17,7 @@ public enum Renderer {
         } else if let template = receiver.bodyText {
             body = template.render(object: object)
         } else if receiver.preset != .generic {
-            body = PresetBody.render(receiver.preset, text: (receiver.text ?? PresetBody.defaultText).render(object: object),
-                                     title: receiver.title?.render(object: object))
+            body = PresetBody.render(receiver: receiver, object: object)
         } else {
             body = EventDocument.render(context)
         }

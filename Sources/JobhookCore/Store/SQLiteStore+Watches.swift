@@ -80,8 +80,13 @@ extension SQLiteStore {
                     attempts, created_at, next_attempt_at, last_error, finished_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            let now = self.now()
             for (delivery, request) in zip(poll.deliveries, requests) {
-                try insert.execute(arguments: Self.insertArguments(delivery, request: request))
+                if Grouping.isGrouped(delivery.id) {
+                    try Self.recordGrouped(delivery, request: request, in: db, now: now)
+                } else {
+                    try insert.execute(arguments: Self.insertArguments(delivery, request: request))
+                }
             }
         }
     }

@@ -4,22 +4,27 @@ import Metrics
 /// The poller's series, created once (per-poll lookups in the metrics factory would cost a lock each).
 /// Fixed labels only, never a job ID, so the series count stays small with 10,000 jobs.
 struct PollerMetrics: Sendable {
-    /// `jobhook_cce_requests_total{outcome}`: ok, not_found, auth, throttled, error.
+    /// `jobhook_polls_total{outcome}`: ok, not_found, auth, throttled, error.
     let requests: [String: Counter]
+    /// `jobhook_poll_duration_seconds`: one ShowJob round trip, answered or not.
+    let duration = Recorder(label: "jobhook_poll_duration_seconds", aggregate: true)
+    /// `jobhook_auth_failures_total`: 401/403 and unobtainable credentials.
+    let authFailures = Counter(label: "jobhook_auth_failures_total")
     /// `jobhook_watched_jobs`: jobs currently polled.
     let watched = Gauge(label: "jobhook_watched_jobs")
 
     init() {
         var requests: [String: Counter] = [:]
         for outcome in ["ok", "not_found", "auth", "throttled", "error"] {
-            requests[outcome] = Counter(label: "jobhook_cce_requests_total", dimensions: [("outcome", outcome)])
+            requests[outcome] = Counter(label: "jobhook_polls_total", dimensions: [("outcome", outcome)])
         }
         self.requests = requests
     }
 }
 
 extension Poller {
-    func countRequest(_ result: Result<Job, CCEError>) {
+    func countRequest(_ result: Result<Job, CCEError>, took: Duration) {
+        metrics.duration.record(took.seconds)
         let outcome: String
         switch result {
         case .success: outcome = "ok"
@@ -27,6 +32,7 @@ extension Poller {
             outcome = error.isNotFound ? "not_found" : error.isAuthFailure ? "auth" : error.isThrottled ? "throttled" : "error"
         }
         metrics.requests[outcome]?.increment()
+        if outcome == "auth" { metrics.authFailures.increment() }
     }
 
     func recordWatchedCount() {

@@ -5,10 +5,10 @@ import Logging
 
 extension Poller {
     /// Handles one poll's answer: report, remember, and put the job back on the timetable (or drop it).
-    func complete(_ jobID: String, ticket: UInt64, result: Result<Job, CCEError>) {
+    func complete(_ jobID: String, ticket: UInt64, result: Result<Job, CCEError>, took: Duration = .zero) {
         inFlight -= 1
         pollCount += 1
-        countRequest(result)
+        countRequest(result, took: took)
         wake()
         defer { recordWatchedCount() }
         guard var watched = jobs[jobID], watched.ticket == ticket else { return }  // unwatched meanwhile

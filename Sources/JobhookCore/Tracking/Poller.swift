@@ -154,12 +154,13 @@ public actor Poller: Service {
                     let ticket = watched.ticket
                     group.addTask {
                         let result: Result<Job, CCEError>
+                        let started = ContinuousClock.now
                         do throws(CCEError) {
                             result = .success(try await fetcher.showJob(jobID))
                         } catch {
                             result = .failure(error)
                         }
-                        await self.complete(jobID, ticket: ticket, result: result)
+                        await self.complete(jobID, ticket: ticket, result: result, took: ContinuousClock.now - started)
                     }
                 }
                 group.cancelAll()

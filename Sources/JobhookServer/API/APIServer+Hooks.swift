@@ -18,6 +18,8 @@ extension APIServer {
         public var readiness: @Sendable () async -> String?
         /// Prometheus text exposition for `/metrics`.
         public var metrics: @Sendable () async -> String
+        /// `POST /-/reload`: nil on success, else the problems; nil hook = reloading not offered.
+        public var reload: (@Sendable () async -> String?)?
 
         public init(
             addWatch: @escaping @Sendable (String) async throws -> Bool,

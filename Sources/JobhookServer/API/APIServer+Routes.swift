@@ -26,6 +26,14 @@ extension APIServer {
             )
         }
 
+        router.post("/-/reload") { _, _ in
+            guard let reload = hooks.reload else { throw APIError(.notFound, "reloading is not enabled") }
+            if let problems = await reload() {
+                throw APIError(.badRequest, "the new config was rejected; the previous one stays in force: \(problems)")
+            }
+            return JSONResponse.make(status: .ok, ["status": "reloaded"])
+        }
+
         router.post("/v1/watches") { request, _ in
             let jobID = try await Self.jobID(from: request)
             let added = try await hooks.addWatch(jobID)
@@ -74,7 +82,7 @@ extension APIServer {
         }
 
         refuseOtherMethods(on: router, [
-            ("/healthz", [.get]), ("/readyz", [.get]), ("/metrics", [.get]),
+            ("/healthz", [.get]), ("/readyz", [.get]), ("/metrics", [.get]), ("/-/reload", [.post]),
             ("/v1/watches", [.get, .post]), ("/v1/watches/{job_id}", [.get, .delete]),
             ("/v1/deliveries", [.get]), ("/v1/deliveries/{id}/retry", [.post]),
         ])

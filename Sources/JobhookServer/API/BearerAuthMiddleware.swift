@@ -9,7 +9,7 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     var token: Secret?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token, request.uri.path.hasPrefix("/v1/") || request.uri.path == "/v1" else {
+        guard let token, request.uri.path.hasPrefix("/v1/") || request.uri.path == "/v1" || request.uri.path.hasPrefix("/-/") else {
             return try await next(request, context)
         }
         let presented = request.headers[.authorization].flatMap(Self.bearer)

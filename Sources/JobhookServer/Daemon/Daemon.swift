@@ -17,16 +17,21 @@ public struct Daemon: Sendable {
     public let config: ConfigSource
     let pipeline: Pipeline
     let api: APIServer?
+    let reloader: ConfigReloader?
     let logger: Logger
 
     /// - Parameters:
     ///   - fetcher: the CCE client (built from `config.cce` by the caller).
+    ///   - reload: how to read the config again (SIGHUP, `POST /-/reload`); nil disables reloading.
     ///   - onEvent / onDelivery: observers for the demo and `watch`.
     public init(
         config: Config, store: any DeliveryStore, fetcher: any JobFetching, http: any HTTPClient,
         logger: Logger = Logger(label: "jobhook"), withAPI: Bool = true,
+        metrics: @escaping @Sendable () async -> String = { "" },
+        reload: ConfigReloader.Load? = nil,
         onEvent: Pipeline.Observer? = nil, onDelivery: Dispatcher.Observer? = nil
     ) async throws {
+        let readiness = Readiness()
         self.store = store
         self.logger = logger
         self.config = ConfigSource(config)
@@ -37,9 +42,36 @@ public struct Daemon: Sendable {
             logger: logger.component("dispatcher"), observer: onDelivery)
         pipeline = Pipeline(
             poller: poller, store: store, dispatcher: dispatcher, config: self.config,
-            logger: logger.component("pipeline"), observer: onEvent)
+            logger: logger.component("pipeline"),
+            observer: { event in
+                switch event {
+                case .credentialsRejected(let error):
+                    readiness.credentialsRejected(error.description)
+                    JobhookMetrics.credentialsBlocked(true)
+                case .changes, .finished:
+                    if readiness.reason != nil { JobhookMetrics.credentialsBlocked(false) }
+                    readiness.pollSucceeded()
+                default: break
+                }
+                await onEvent?(event)
+            })
+        let source = self.config
+        var reloader: ConfigReloader?
+        if let reload {
+            reloader = ConfigReloader(load: reload, config: source, store: store, poller: poller, dispatcher: dispatcher, logger: logger)
+        }
+        self.reloader = reloader
         if withAPI, let listen = config.server.listen {
-            api = try APIServer(listen: listen, token: config.server.token, hooks: Self.hooks(store: store, poller: poller, dispatcher: dispatcher), logger: logger.component("api"))
+            var hooks = Self.hooks(store: store, poller: poller, dispatcher: dispatcher)
+            if let reloader {
+                hooks.reload = { @Sendable () async -> String? in
+                    guard let error = await reloader.reload() else { return nil }
+                    return error.description
+                }
+            }
+            hooks.readiness = { readiness.reason }
+            hooks.metrics = metrics
+            api = try APIServer(listen: listen, token: config.server.token, hooks: hooks, logger: logger.component("api"))
         } else {
             api = nil
         }
@@ -57,11 +89,8 @@ public struct Daemon: Sendable {
         for watch in watching {
             await poller.watch(watch.jobID, since: watch.addedAt)
         }
-        let pruned = try await store.prune(finishedBefore: now.addingTimeInterval(-7 * 86_400))
         let pending = try await store.pendingCount()
-        logger.info("state loaded", metadata: [
-            "watching": "\(watching.count)", "pending_deliveries": "\(pending)", "pruned": "\(pruned)",
-        ])
+        logger.info("state loaded", metadata: ["watching": "\(watching.count)", "pending_deliveries": "\(pending)"])
     }
 
     static func hooks(store: any DeliveryStore, poller: Poller, dispatcher: Dispatcher) -> APIServer.Hooks {
@@ -95,9 +124,13 @@ public struct Daemon: Sendable {
         until: (@Sendable () async -> Void)? = nil
     ) async throws {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let reloader {
+            services.append(.init(service: ReloadOnHangup(reloader: reloader)))
+        }
         if let api {
             services.append(.init(service: api.application(onServerRunning: onAPIRunning)))
         }
+        services.append(.init(service: Housekeeping(store: store, logger: logger.component("housekeeping"))))
         services.append(.init(service: dispatcher))
         services.append(.init(service: pipeline))
         services.append(.init(service: poller))

@@ -1,0 +1,41 @@
+import Metrics
+
+/// Every metric jobhook exports, in one place so names and label sets stay consistent
+/// (`jobhook_<noun>_<unit|total>`, small fixed label sets — never a job ID, URL or error text).
+/// Attempts and final outcomes are separate series: a retry storm shows in attempts while
+/// `jobhook_deliveries_total{result="dead"}` says what was actually lost.
+public enum JobhookMetrics {
+    public static func phaseChange(type: String, phase: String, level: String) {
+        Counter(label: "jobhook_phase_changes_total", dimensions: [("type", type), ("phase", phase), ("level", level)]).increment()
+    }
+
+    public static func ruleMatched(_ rule: String) {
+        Counter(label: "jobhook_rule_matches_total", dimensions: [("rule", rule)]).increment()
+    }
+
+    /// `outcome`: delivered, retryable, permanent.
+    public static func attempt(receiver: String, outcome: String) {
+        Counter(label: "jobhook_delivery_attempts_total", dimensions: [("receiver", receiver), ("outcome", outcome)]).increment()
+    }
+
+    /// `result`: delivered or dead. `latency`: from detecting the change to the final outcome.
+    public static func finished(receiver: String, result: String, latencySeconds: Double) {
+        Counter(label: "jobhook_deliveries_total", dimensions: [("receiver", receiver), ("result", result)]).increment()
+        if result == "delivered" {
+            Recorder(label: "jobhook_delivery_latency_seconds", aggregate: true).record(latencySeconds)
+        }
+    }
+
+    public static func setPendingDeliveries(_ count: Int) {
+        Gauge(label: "jobhook_delivery_queue_pending").record(count)
+    }
+
+    public static func reload(success: Bool, at unixTime: Double) {
+        Gauge(label: "jobhook_config_last_reload_successful").record(success ? 1 : 0)
+        if success { Gauge(label: "jobhook_config_last_reload_success_timestamp_seconds").record(unixTime) }
+    }
+
+    public static func credentialsBlocked(_ blocked: Bool) {
+        Gauge(label: "jobhook_cce_credentials_blocked").record(blocked ? 1 : 0)
+    }
+}
