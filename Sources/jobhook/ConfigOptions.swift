@@ -8,7 +8,7 @@ struct ConfigOptions: ParsableArguments {
     var path: String?
 
     var resolvedPath: String {
-        path ?? ProcessInfo.processInfo.environment["JOBHOOK_CONFIG"] ?? "./rules.yaml"
+        path ?? ProcessInfo.processInfo.environment["JOBHOOK_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? "./rules.yaml"
     }
 
     /// Loads the config or exits with status `exitCode` after printing every problem, one per line.

@@ -27,6 +27,9 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: "Give up after this long (e.g. 30m, 1h); default poll.job_timeout (6h).")
     var timeout: String?
 
+    @Option(help: "Between two polls of one job (e.g. 5s); default poll.interval (15s).")
+    var interval: String?
+
     @Flag(help: "JSON lines instead of text.")
     var json = false
 
@@ -43,6 +46,9 @@ struct WatchCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .warning
 
     func validate() throws {
+        if let interval, DurationText.parse(interval) == nil {
+            throw ValidationError("--interval expects a duration like 5s (got '\(interval)')")
+        }
         if let timeout, DurationText.parse(timeout) == nil {
             throw ValidationError("--timeout expects a duration like 30m or 1h (got '\(timeout)')")
         }
@@ -55,6 +61,7 @@ struct WatchCommand: AsyncParsableCommand {
         let logger = LoggingOptions.bootstrap(level: logLevel, format: .text)
         var loaded = try loadConfig()
         if let timeout, let duration = DurationText.parse(timeout) { loaded.poll.jobTimeout = duration }
+        if let interval, let duration = DurationText.parse(interval) { loaded.poll.interval = duration }
         let http = CurlClient()
         defer { http.shutdown() }
         let client: CCEClient
@@ -81,7 +88,7 @@ struct WatchCommand: AsyncParsableCommand {
     private func loadConfig() throws -> Config {
         let environment = ProcessInfo.processInfo.environment
         var loaded: Config
-        if config.path != nil || environment["JOBHOOK_CONFIG"] != nil || FileManager.default.fileExists(atPath: config.resolvedPath) {
+        if config.path != nil || !(environment["JOBHOOK_CONFIG"] ?? "").isEmpty || FileManager.default.fileExists(atPath: config.resolvedPath) {
             loaded = try config.load()
         } else {
             guard let region = region ?? environment["HUAWEICLOUD_SDK_REGION"] ?? (endpoint != nil ? "custom" : nil) else {

@@ -12,7 +12,7 @@ import TestSupport
         receivers:
           - {name: chat, preset: wecom, url: 'URL', rate_limit: 100/1s}
         rules:
-          - {name: failures, match: {phase: Failed}, notify: [chat], group_wait: 300ms}
+          - {name: failures, match: {phase: Failed}, notify: [chat], group_wait: 3s}
         """
 
     /// A CreateCluster whose three sub-jobs fail one after the other, then the cluster itself.
@@ -62,7 +62,7 @@ import TestSupport
         let dispatcher = Dispatcher(store: store, http: http, targets: config.receivers.map(\.deliveryTarget))
         let task = Task { try await dispatcher.run() }
         await dispatcher.wake()
-        let sent = try await eventually(timeout: .seconds(5)) { try await store.pendingCount() == 0 }
+        let sent = try await eventually(timeout: .seconds(15)) { try await store.pendingCount() == 0 }
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()
         await dispatcher.drain(deadline: .seconds(1))
@@ -92,7 +92,7 @@ import TestSupport
     }
 
     @Test func ungroupedRulesStillQueueOneDeliveryPerChange() async throws {
-        let yaml = Self.yaml.replacingOccurrences(of: "URL", with: "https://example.com/h").replacingOccurrences(of: ", group_wait: 300ms", with: "")
+        let yaml = Self.yaml.replacingOccurrences(of: "URL", with: "https://example.com/h").replacingOccurrences(of: ", group_wait: 3s", with: "")
         let config = try ConfigFixtures.load(yaml)
         let store = try SQLiteStore.inMemory()
         let tree = Self.tree(failed: 3, rootPhase: "Failed")

@@ -250,12 +250,25 @@ struct PollerTests {
     }
 
     @Test func atMostConcurrencyRequestsAreInFlight() async {
+        // One answered poll confirms the credentials; until then only one request is in flight.
+        fetcher.script("first", [.job(.cluster("first", "Running"))])
         for i in 0..<20 { fetcher.script("j\(i)", [.hang]) }
         let (poller, _, stop) = start(settings(concurrency: 3, maxRPS: 1000))
+        await poller.watch("first")
+        await advanceClock(clock, by: .seconds(1), step: .milliseconds(50))
         for i in 0..<20 { await poller.watch("j\(i)") }
         await advanceClock(clock, by: .seconds(5), step: .milliseconds(50))
-        #expect(fetcher.requests.count == 3)
+        #expect(fetcher.requests.filter { $0.jobID != "first" }.count == 3)
         #expect(fetcher.maxInFlight == 3)
+        await stop()
+    }
+
+    @Test func untilCredentialsAreConfirmedOnlyOneRequestIsInFlight() async {
+        for i in 0..<5 { fetcher.script("j\(i)", [.hang]) }
+        let (poller, _, stop) = start(settings(concurrency: 4, maxRPS: 1000))
+        for i in 0..<5 { await poller.watch("j\(i)") }
+        await advanceClock(clock, by: .seconds(5), step: .milliseconds(50))
+        #expect(fetcher.requests.count == 1, "bad credentials must cost one failed authentication, not one per slot")
         await stop()
     }
 

@@ -131,9 +131,9 @@ struct RendererTests {
 
     @Test(arguments: [
         ("feishu", #"{"msg_type":"text","content":{"text":"T"}}"#),
-        ("dingtalk", #"{"msgtype":"text","text":{"content":"T"}}"#),
-        ("wecom", #"{"msgtype":"text","text":{"content":"T"}}"#),
-        ("slack", #"{"text":"T"}"#),
+        ("dingtalk", #"{"msgtype":"markdown","markdown":{"title":"T","text":"T"}}"#),
+        ("wecom", #"{"msgtype":"markdown","markdown":{"content":"T"}}"#),
+        ("slack", #"{"text":"T","blocks":[{"type":"section","text":{"type":"mrkdwn","text":"T"}}]}"#),
         ("discord", #"{"content":"T","allowed_mentions":{"parse":[]}}"#),
         ("teams", #"{"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive","content":{"type":"AdaptiveCard","version":"1.4","body":[{"type":"TextBlock","text":"T","wrap":true}]}}]}"#),
     ])
@@ -142,9 +142,13 @@ struct RendererTests {
         #expect(String(decoding: request.body ?? Data(), as: UTF8.self) == expected)
     }
 
-    @Test func presetWithoutTextSendsADefaultLine() throws {
+    @Test func presetWithoutTextSendsADefaultMessage() throws {
         let request = try Self.render("  - {name: r, preset: slack, url: 'https://example.com/hook'}\n", reason: "Quota exceeded")
-        #expect(try Self.json(request)["text"] as? String == "CCE CreateCluster demo-cluster Running -> Failed: Quota exceeded (job root-1)")
+        let body = try Self.json(request)
+        #expect(body["text"] as? String == "CCE CreateCluster demo-cluster: Failed")
+        let blocks = body["blocks"] as? [[String: Any]] ?? []
+        let section = blocks.first { $0["type"] as? String == "section" }?["text"] as? [String: Any]
+        #expect((section?["text"] as? String)?.contains("*Reason:* Quota exceeded") == true, "\(body)")
     }
 
     @Test func renderedRequestRoundTripsThroughCodableAndNeverPrintsItsURL() throws {

@@ -40,6 +40,8 @@ public final class ChildProcess: Sendable {
     public var stdout: String { output.text }
     public var stderr: String { errors.text }
     public var isRunning: Bool { process.isRunning }
+    /// The exit status; only meaningful once the process has ended.
+    public var exitStatus: Int32 { process.terminationStatus }
 
     public enum Stream: Sendable { case stdout, stderr }
 

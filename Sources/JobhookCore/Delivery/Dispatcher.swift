@@ -124,11 +124,12 @@ public actor Dispatcher: Service {
             return min(soon, throttledUntil ?? soon)
         }
         let next = try? await store.nextAttemptDate()
-        guard let throttledUntil else { return next }
-        // Throttled deliveries are due already, so the queue's earliest date is in the past: wake
-        // when a slot frees, or within a second for anything else coming due meanwhile.
-        if let next, next > now() { return min(next, throttledUntil) }
-        return min(throttledUntil, now().addingTimeInterval(1))
+        if let next, next > now() { return min(next, throttledUntil ?? next) }
+        guard next != nil else { return throttledUntil }
+        // The earliest pending delivery is in flight or held back by a rate limit: a completion or a
+        // freed slot wakes us; look again within a second regardless, never in a tight loop.
+        let soon = now().addingTimeInterval(1)
+        return min(soon, throttledUntil ?? soon)
     }
 
     private func start(_ delivery: Delivery) {

@@ -6,7 +6,8 @@ public struct Rule: Sendable {
     public var unless: Matcher?
     /// Receiver names, checked against the config's receivers at load time.
     public var notify: [String]
-    /// Reserved for grouping bursts of changes into one notification (a later issue).
+    /// Folds a job's matching changes within this window into one delivery (one alert per failed
+    /// cluster, listing every failed sub-job), see `Grouping`.
     public var groupWait: Duration?
 
     public init(name: String, match: Matcher, unless: Matcher? = nil, notify: [String], groupWait: Duration? = nil) {

@@ -16,6 +16,7 @@ extension Poller {
         let now = clock.now()
         switch result {
         case .success(let tree):
+            credentialsConfirmed = true
             watched.failures = 0
             watched.answered = true
             watched.tree = tree
@@ -48,7 +49,11 @@ extension Poller {
             reschedule(jobID, at: now)
             return
         }
+        if case .api(let status) = error.kind, status < 500, !error.isAuthFailure {
+            credentialsConfirmed = true  // the gateway checks credentials before CCE answers 4xx
+        }
         if error.isAuthFailure {
+            credentialsConfirmed = false
             reschedule(jobID, at: now)
             guard credentialsBlockedUntil == nil else { return }  // already reported for this stop
             credentialsBlockedUntil = now + settings.credentialsCoolDown

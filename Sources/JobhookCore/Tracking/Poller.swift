@@ -41,6 +41,10 @@ public actor Poller: Service {
     var throttledUntil: Duration = .zero
     /// Set after 401/403: no request starts before this.
     var credentialsBlockedUntil: Duration?
+    /// False until a poll succeeds (and again after a rejection): meanwhile only one request is in
+    /// flight, so bad credentials cost one failed authentication, never `concurrency` of them at
+    /// once (five failed AK/SK signatures in a row lock the key for five minutes).
+    var credentialsConfirmed = false
 
     var stopping = false
     var waiter: CheckedContinuation<Void, Never>?
@@ -186,7 +190,7 @@ public actor Poller: Service {
             credentialsBlockedUntil = nil
         }
         if now < throttledUntil { await sleep(until: throttledUntil); return nil }
-        if inFlight >= settings.concurrency { await sleep(until: nil); return nil }
+        if inFlight >= (credentialsConfirmed ? settings.concurrency : 1) { await sleep(until: nil); return nil }
         while let top = schedule.top, jobs[top.jobID]?.slot != top.ticket {
             schedule.removeTop()
         }

@@ -1,0 +1,90 @@
+import CurlHTTP
+import Foundation
+import Testing
+import TestSupport
+
+/// `jobhook watch` as a CI job would run it: no config file, credentials from the SDK environment
+/// variables, exit status telling the outcome.
+@Suite(.serialized) struct WatchEndToEndTests {
+    static func scenario(auth: String = "") -> String {
+        """
+        project_id: p1
+        \(auth)
+        jobs:
+          - id: job-ok
+            type: CreateCluster
+            timeline:
+              - {after: 0s, phase: Running, subjobs: [{id: job-ok-master, type: InstallMaster, phase: Running}]}
+              - {after: 300ms, phase: Success, subjobs: [{id: job-ok-master, type: InstallMaster, phase: Success}]}
+          - id: job-fail
+            type: CreateCluster
+            timeline:
+              - {after: 0s, phase: Running}
+              - {after: 300ms, phase: Failed, reason: quota}
+          - id: job-slow
+            type: CreateCluster
+            timeline:
+              - {after: 0s, phase: Running}
+              - {after: 1h, phase: Success}
+        """
+    }
+
+    func watch(_ harness: Harness, _ jobs: [String], extra: [String] = [], environment: [String: String]) async throws -> ChildProcess {
+        let process = try ChildProcess(
+            jobhookBinary(),
+            ["watch"] + jobs + ["--region", "cn-north-4", "--endpoint", harness.cceEndpoint, "--interval", "200ms"] + extra,
+            environment: ["HUAWEICLOUD_SDK_PROJECT_ID": "p1", "JOBHOOK_CONFIG": ""].merging(environment) { _, new in new },
+            directory: harness.dir.path)
+        await process.waitForExit(timeout: .seconds(30))
+        return process
+    }
+
+    func requests(_ harness: Harness) async throws -> Int {
+        let http = CurlClient()
+        defer { http.shutdown() }
+        let stats = try await http.send(HTTPRequest(url: harness.cceEndpoint + "/sim/stats"))
+        return (try JSONSerialization.jsonObject(with: stats.body) as? [String: Any])?["total"] as? Int ?? -1
+    }
+
+    @Test func exitCodesTellSuccessFailureTimeoutAndUnknownJobs() async throws {
+        let harness = try await Harness(scenario: Self.scenario())
+        defer { Task { await harness.stop() } }
+        let env = ["HUAWEICLOUD_SDK_AK": "AK", "HUAWEICLOUD_SDK_SK": "SK"]
+        let ok = try await watch(harness, ["job-ok"], extra: ["--json"], environment: env)
+        #expect(ok.waitStatus == 0, "\(ok.stderr)")
+        let lines = ok.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.last?["event"] as? String == "finished")
+        #expect(lines.contains { $0["uid"] as? String == "job-ok-master" && $0["to"] as? String == "Success" })
+        let failed = try await watch(harness, ["job-ok", "job-fail"], environment: env)
+        #expect(failed.waitStatus == 1)
+        #expect(failed.stdout.contains("Failed: quota"))
+        let slow = try await watch(harness, ["job-slow"], extra: ["--timeout", "1s"], environment: env)
+        #expect(slow.waitStatus == 3)
+        let unknown = try await watch(harness, ["no-such-job"], environment: env)
+        #expect(unknown.waitStatus == 4)
+        #expect(unknown.stderr.contains("404"))
+    }
+
+    @Test func akskFromTheEnvironmentSignsEveryPoll() async throws {
+        let harness = try await Harness(scenario: Self.scenario(auth: "auth: {aksk: {ak: AKTEST, sk: SKTEST}}"))
+        defer { Task { await harness.stop() } }
+        let ok = try await watch(harness, ["job-ok"], environment: ["HUAWEICLOUD_SDK_AK": "AKTEST", "HUAWEICLOUD_SDK_SK": "SKTEST"])
+        #expect(ok.waitStatus == 0, "\(ok.stderr)")
+    }
+
+    @Test func wrongSecretKeyStopsAfterTheFirstRejectionWithoutHammering() async throws {
+        let harness = try await Harness(scenario: Self.scenario(auth: "auth: {aksk: {ak: AKTEST, sk: SKTEST}}"))
+        defer { Task { await harness.stop() } }
+        let bad = try await watch(harness, ["job-ok", "job-fail", "job-slow"],
+                                  environment: ["HUAWEICLOUD_SDK_AK": "AKTEST", "HUAWEICLOUD_SDK_SK": "WRONG-SECRET"])
+        #expect(bad.waitStatus == 4)
+        #expect(try await requests(harness) <= 2, "a rejected key must not be tried again and again")
+        #expect(!bad.stderr.contains("WRONG-SECRET") && !bad.stdout.contains("WRONG-SECRET"))
+        #expect(bad.stderr.contains("APIGW.0301") || bad.stderr.contains("401"), "\(bad.stderr)")
+    }
+}
+
+extension ChildProcess {
+    /// The exit status of a process that has ended (nil while it runs).
+    var waitStatus: Int32? { isRunning ? nil : exitStatus }
+}
