@@ -159,7 +159,7 @@ class Bench:
         if not perf:
             return {"skipped": "perf not installed"}
         out = os.path.join(self.work, "perf.data")
-        child = self.start("perf", [perf, "record", "-e", "cpu-clock", "-F", "997", "-g", "-o", out,
+        child = self.start("perf", [perf, "record", "-B", "-N", "-e", "cpu-clock", "-F", "997", "-g", "-o", out,
                                     "-p", str(daemon.pid), "--", "sleep", "8" if not self.quick else "2"])
         child.proc.wait(60)
         return report.perf_summary(perf, out, self.work)
@@ -249,9 +249,9 @@ class Bench:
         time.sleep(0.5)
         size0, logical0 = store_bytes(state), store_logical(state)
         perf = None
-        if self.args.profile and shutil.which("perf"):
+        if self.args.profile and not self.quick and shutil.which("perf"):
             perf_data = os.path.join(self.work, "perf-burst.data")
-            perf = self.start("perf-burst", [shutil.which("perf"), "record", "-e", "cpu-clock", "-F", "997", "-g",
+            perf = self.start("perf-burst", [shutil.which("perf"), "record", "-B", "-N", "-e", "cpu-clock", "-F", "997", "-g",
                                              "-o", perf_data, "-p", str(daemon.pid)])
             time.sleep(0.5)
         cpu0 = procs.cpu_seconds(daemon.pid)
@@ -362,6 +362,7 @@ def main():
     args = parser.parse_args()
     args.bench_dir = os.path.dirname(os.path.abspath(__file__))
     bench = Bench(args)
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])  # a parent's blocked signals survive exec
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the children on the way out
     try:
         bench.run()

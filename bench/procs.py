@@ -37,7 +37,13 @@ def free_port():
 
 
 def _die_with_parent():
-    """In the child before exec: SIGTERM when the harness dies, even by SIGKILL (no strays)."""
+    """In the child before exec: SIGTERM when the harness dies, even by SIGKILL (no strays); and
+    SIGTERM/SIGINT back to their defaults and no signal blocked, since ignored and blocked signals
+    are inherited across exec (a test runner that blocks SIGTERM would make every stop wait for its
+    timeout)."""
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:

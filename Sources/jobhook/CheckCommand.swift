@@ -12,8 +12,10 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try config.load(exitCode: 1)
+        let errors = ConfigCheck.credentials(loaded)
         let warnings = ConfigCheck.run(loaded)
-        for warning in warnings { printError(warning.description) }
+        for problem in errors + warnings { printError(problem.description) }
+        if !errors.isEmpty { throw ExitCode(1) }
         print("\(config.resolvedPath): OK — \(loaded.receivers.count) receivers, \(loaded.rules.count) rules"
             + (warnings.isEmpty ? "" : ", \(warnings.count) warnings"))
     }

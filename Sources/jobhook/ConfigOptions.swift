@@ -12,9 +12,9 @@ struct ConfigOptions: ParsableArguments {
     }
 
     /// Loads the config or exits with status `exitCode` after printing every problem, one per line.
-    func load(exitCode: Int32 = 2) throws -> Config {
+    func load(exitCode: Int32 = 2, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
         do {
-            return try ConfigLoader.load(path: resolvedPath, environment: ProcessInfo.processInfo.environment)
+            return try ConfigLoader.load(path: resolvedPath, environment: environment)
         } catch {
             for problem in error.problems { printError(problem.description) }
             throw ExitCode(exitCode)

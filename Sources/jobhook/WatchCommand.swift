@@ -86,10 +86,13 @@ struct WatchCommand: AsyncParsableCommand {
     /// The config file when there is one (explicit -c or $JOBHOOK_CONFIG must exist; ./rules.yaml
     /// may be absent), else settings from the environment; flags override either.
     private func loadConfig() throws -> Config {
-        let environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment
+        // Flags stand in for the SDK variables where the file says nothing, and override it below.
+        if let region { environment["HUAWEICLOUD_SDK_REGION"] = region }
+        if let projectID { environment["HUAWEICLOUD_SDK_PROJECT_ID"] = projectID }
         var loaded: Config
         if config.path != nil || !(environment["JOBHOOK_CONFIG"] ?? "").isEmpty || FileManager.default.fileExists(atPath: config.resolvedPath) {
-            loaded = try config.load()
+            loaded = try config.load(environment: environment)
         } else {
             guard let region = region ?? environment["HUAWEICLOUD_SDK_REGION"] ?? (endpoint != nil ? "custom" : nil) else {
                 printError("no config file (\(config.resolvedPath)) and no region: pass --region or set HUAWEICLOUD_SDK_REGION")

@@ -77,9 +77,20 @@ extension ConfigReader {
         let state = top["state"].map { stateSettings($0) } ?? StateSettings()
         let server = top["server"].map { serverSettings($0) } ?? ServerSettings()
         let receivers = top["receivers"].map { receiverList($0) } ?? []
-        let rules = top["rules"].map { ruleList($0, receivers: receivers) } ?? []
+        var known = receivers.map(\.name)
+        for name in top["receivers"].map(Self.declaredNames) ?? [] where !known.contains(name) { known.append(name) }
+        let rules = top["rules"].map { [known] in ruleList($0, receivers: known) } ?? []
         guard let cce else { return nil }
         return Config(cce: cce, poll: poll, watch: watch, state: state, server: server, receivers: receivers, rules: rules)
+    }
+
+    /// The `name` of every item of a list of mappings, whatever else is wrong with the items.
+    static func declaredNames(_ node: Node) -> [String] {
+        guard case .sequence(let items) = node else { return [] }
+        return items.compactMap { item in
+            guard case .mapping(let mapping) = item else { return nil }
+            return mapping.first { $0.key.string == "name" }?.value.string
+        }
     }
 
     /// A list section; anything else is reported.

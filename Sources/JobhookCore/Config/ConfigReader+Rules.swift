@@ -3,10 +3,11 @@ import Yams
 
 /// `rules:` and their matchers.
 extension ConfigReader {
-    mutating func ruleList(_ node: Node, receivers: [Receiver]) -> [Rule] {
+    /// - Parameter receivers: every receiver name the file declares, valid or not, so a receiver with
+    ///   its own problem is not reported a second time as "unknown" by each rule naming it.
+    mutating func ruleList(_ node: Node, receivers known: [String]) -> [Rule] {
         var rules: [Rule] = []
         var seen: [String: Int] = [:]
-        let known = receivers.map(\.name)
         for (index, item) in sequence(node, "rules").enumerated() {
             guard let rule = rule(item, index: index, receivers: known) else { continue }
             if let line = seen[rule.name] {
