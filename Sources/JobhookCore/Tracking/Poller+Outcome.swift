@@ -19,7 +19,6 @@ extension Poller {
             credentialsConfirmed = true
             watched.failures = 0
             watched.answered = true
-            watched.tree = tree
             jobs[jobID] = watched
             rate = min(settings.maxRPS, rate + settings.maxRPS / 50)
             record(tree, jobID: jobID)
@@ -27,7 +26,8 @@ extension Poller {
                 jobs[jobID] = nil
                 eventSink.yield(.finished(jobID: jobID, tree: tree))
             } else {
-                reschedule(jobID, at: now + settings.interval * (0.9 + 0.2 * random()))
+                // 90-100 % of the interval: spread out, yet never later than the interval promises.
+                reschedule(jobID, at: now + settings.interval * (0.9 + 0.1 * random()))
             }
         case .failure(let error):
             jobs[jobID] = watched

@@ -1,7 +1,7 @@
 extension Poller {
     /// The `poll:` section of the config plus the backoff and cool-down knobs it does not expose.
     public struct Settings: Sendable, Hashable {
-        /// Between two polls of one job (each draw varies by ±10 % so jobs added together spread out).
+        /// Between two polls of one job (each wait is 90-100 % of it, so jobs added together spread out).
         public var interval: Duration
         /// API requests in flight at once.
         public var concurrency: Int

@@ -60,7 +60,6 @@ public actor Poller: Service {
         var failures = 0
         var polling = false
         var answered = false
-        var tree: Job?
     }
 
     /// - Parameters:
@@ -123,8 +122,6 @@ public actor Poller: Service {
 
     public func isWatching(_ jobID: String) -> Bool { jobs[jobID] != nil }
 
-    /// The last tree polled for a watched job.
-    public func tree(of jobID: String) -> Job? { jobs[jobID]?.tree }
 
     /// Recorded phases by uid (for the store and for tests).
     public var knownPhases: [String: String] { phases }
