@@ -84,6 +84,34 @@ import TestSupport
     }
 }
 
+extension WatchEndToEndTests {
+    @Test func watchFiresMatchingRulesBeforeItExitsUnlessNoNotify() async throws {
+        let harness = try await Harness(scenario: Self.scenario())
+        defer { Task { await harness.stop() } }
+        let receiver = try LoopbackServer { _ in .status(200) }
+        defer { receiver.stop() }
+        let config = try harness.writeConfig(
+            receivers: """
+              - name: chat
+                url: \(receiver.url("/chat"))
+                body: {text: "{{job.type}} {{event.to}}: {{job.reason}}"}
+            """,
+            rules: """
+              - name: failed
+                match: {phase: Failed, level: job}
+                notify: [chat]
+            """,
+            watch: [])
+        let quiet = try await watch(harness, ["job-fail"], extra: ["-c", config, "--no-notify"], environment: [:])
+        #expect(quiet.waitStatus == 1)
+        #expect(receiver.requests.isEmpty)
+        let loud = try await watch(harness, ["job-fail"], extra: ["-c", config], environment: [:])
+        #expect(loud.waitStatus == 1, "\(loud.stderr)")
+        #expect(receiver.requests.count == 1)
+        #expect(receiver.requests.first?.bodyJSON as? [String: String] == ["text": "CreateCluster Failed: quota"])
+    }
+}
+
 extension ChildProcess {
     /// The exit status of a process that has ended (nil while it runs).
     var waitStatus: Int32? { isRunning ? nil : exitStatus }
