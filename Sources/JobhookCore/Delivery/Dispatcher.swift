@@ -26,6 +26,12 @@ public actor Dispatcher: Service {
     private var tasks: [String: Task<Void, Never>] = [:]
     private var wakeSignal: CheckedContinuation<Void, Never>?
     private var wakePending = false
+    /// Due deliveries read from the store but not started yet (their lane was full or rate-limited):
+    /// reused until the queue changes or a second passes, so each completion does not re-read and
+    /// re-decode a whole batch.
+    private var backlog: [Delivery] = []
+    private var backlogReadAt = Date.distantPast
+    private var queueChanged = true
     private var stopping = false
 
     public init(
@@ -46,6 +52,11 @@ public actor Dispatcher: Service {
 
     /// New deliveries were recorded (or re-driven): look at the queue now rather than at the next timer.
     public func wake() {
+        queueChanged = true
+        signal()
+    }
+
+    private func signal() {
         wakePending = true
         wakeSignal?.resume()
         wakeSignal = nil
@@ -97,32 +108,41 @@ public actor Dispatcher: Service {
 
     /// Starts attempts for every due delivery with a free slot; returns when to look again.
     private func fill() async -> Date? {
-        let busy = Set(inFlight.values.flatMap { $0 })
-        let due: [Delivery]
-        do {
-            due = try await store.dueDeliveries(now: now(), limit: batchSize, excluding: busy)
-        } catch {
-            logger.error("cannot read the delivery queue", metadata: ["error": "\(error)"])
-            return now().addingTimeInterval(1)
+        let readAt = now()
+        if queueChanged || backlog.isEmpty || readAt.timeIntervalSince(backlogReadAt) >= 1 {
+            queueChanged = false
+            let busy = Set(inFlight.values.flatMap { $0 })
+            do {
+                backlog = try await store.dueDeliveries(now: readAt, limit: batchSize, excluding: busy)
+                backlogReadAt = readAt
+            } catch {
+                logger.error("cannot read the delivery queue", metadata: ["error": "\(error)"])
+                return readAt.addingTimeInterval(1)
+            }
         }
-        var skipped = false
+        let fullBatch = backlog.count == batchSize
+        var waiting: [Delivery] = []
         var throttledUntil: Date?
-        for delivery in due {
+        for delivery in backlog {
             let lane = inFlight[delivery.receiver, default: []]
             let limit = targets[delivery.receiver]?.maxInFlight ?? 1
-            if lane.count >= limit { skipped = true; continue }
+            if lane.count >= limit { waiting.append(delivery); continue }
             if let limits = targets[delivery.receiver]?.rateLimits, !limits.isEmpty,
                let free = rateLimiter.acquire(delivery.receiver, limits: limits, now: now()) {
                 throttledUntil = min(throttledUntil ?? free, free)
+                waiting.append(delivery)
                 continue
             }
             start(delivery)
         }
-        if due.count == batchSize || skipped {
-            // More is due than we could start: completions call wake(); poll again soon regardless.
-            let soon = now().addingTimeInterval(due.count == batchSize && !skipped ? 0 : 1)
+        backlog = waiting
+        if !waiting.isEmpty {
+            // Lanes are full or rate-limited: completions and freed slots wake us; look again within
+            // a second regardless.
+            let soon = now().addingTimeInterval(1)
             return min(soon, throttledUntil ?? soon)
         }
+        if fullBatch { return now() } // more may be due beyond this batch: read on at once
         let next = try? await store.nextAttemptDate()
         if let next, next > now() { return min(next, throttledUntil ?? next) }
         guard next != nil else { return throttledUntil }
@@ -185,7 +205,7 @@ public actor Dispatcher: Service {
     private func finish(_ delivery: Delivery) {
         inFlight[delivery.receiver]?.remove(delivery.id)
         tasks[delivery.id] = nil
-        wake()
+        signal()
     }
 
     private func log(_ delivery: Delivery, outcome: Outcome) {
