@@ -80,7 +80,7 @@ final class CurlTransfer: @unchecked Sendable {
         check(jh_setopt_ptr(easy, CURLOPT_HEADERDATA, context))
         // A declared Content-Length over the cap fails before any byte is buffered.
         check(jh_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maxResponseBytes)))
-        check(jh_setopt_str(easy, CURLOPT_USERAGENT, "jobhook/\(JobhookVersion.current)"))
+        check(jh_setopt_str(easy, CURLOPT_USERAGENT, Self.userAgent))
         configureMethodAndBody(easy, check)
         headerList = Self.headerList(for: request)
         check(jh_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList))
@@ -114,30 +114,6 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
-    /// The request's headers as given, CR/LF stripped (a templated value must not inject lines),
-    /// plus blanks that stop libcurl adding its own `Expect`, `Accept` and form `Content-Type`.
-    private static func headerList(for request: HTTPRequest) -> UnsafeMutablePointer<curl_slist>? {
-        var lines: [String] = []
-        for header in request.headers {
-            // Unicode scalars, not Characters: "\r\n" is one Character and would slip past.
-            let name = String(String.UnicodeScalarView(header.name.unicodeScalars.filter { !":\r\n".unicodeScalars.contains($0) }))
-            let value = String(String.UnicodeScalarView(header.value.unicodeScalars.map { $0 == "\r" || $0 == "\n" ? " " : $0 }))
-                .trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty else { continue }
-            // "Name;" is libcurl's spelling for a header sent with an empty value.
-            lines.append(value.isEmpty ? "\(name);" : "\(name): \(value)")
-        }
-        for suppressed in ["Expect", "Accept", "Content-Type"] where request.header(suppressed) == nil {
-            lines.append("\(suppressed):")
-        }
-        var list: UnsafeMutablePointer<curl_slist>?
-        for line in lines {
-            // curl_slist_append copies the string; on allocation failure keep what we have.
-            if let extended = curl_slist_append(list, line) { list = extended }
-        }
-        return list
-    }
-
     static func milliseconds(_ duration: Duration) -> Int {
         let (seconds, attoseconds) = duration.components
         let total = seconds.multipliedReportingOverflow(by: 1000)
@@ -157,15 +133,10 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     func receiveHeaderLine(_ bytes: UnsafePointer<CChar>, count: Int) -> Int {
-        let raw = UnsafeRawBufferPointer(start: bytes, count: count)
-        let line = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix("HTTP/") {
-            // A new status line: earlier headers belonged to a 1xx or a previous response.
-            responseHeaders.removeAll(keepingCapacity: true)
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
-            let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-            responseHeaders.append(HTTPHeader(name, value))
+        switch Self.parseHeaderLine(UnsafeRawBufferPointer(start: bytes, count: count)) {
+        case .status: responseHeaders.removeAll(keepingCapacity: true)
+        case .header(let header): responseHeaders.append(header)
+        case .other: break
         }
         return count
     }
