@@ -5,6 +5,14 @@ import Logging
 extension LineLogHandler.Format: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
+/// `--timeout 30m`, `--interval 5s`: the same duration grammar as rules.yaml.
+extension Duration: @retroactive ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let duration = DurationText.parse(argument) else { return nil }
+        self = duration
+    }
+}
+
 /// `--log-level` and `--log-format`; bootstraps swift-log once, in the executable only.
 struct LoggingOptions: ParsableArguments {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")

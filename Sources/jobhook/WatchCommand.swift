@@ -25,10 +25,10 @@ struct WatchCommand: AsyncParsableCommand {
     var noNotify = false
 
     @Option(help: "Give up after this long (e.g. 30m, 1h); default poll.job_timeout (6h).")
-    var timeout: String?
+    var timeout: Duration?
 
     @Option(help: "Between two polls of one job (e.g. 5s); default poll.interval (15s).")
-    var interval: String?
+    var interval: Duration?
 
     @Flag(help: "JSON lines instead of text.")
     var json = false
@@ -46,12 +46,6 @@ struct WatchCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .warning
 
     func validate() throws {
-        if let interval, DurationText.parse(interval) == nil {
-            throw ValidationError("--interval expects a duration like 5s (got '\(interval)')")
-        }
-        if let timeout, DurationText.parse(timeout) == nil {
-            throw ValidationError("--timeout expects a duration like 30m or 1h (got '\(timeout)')")
-        }
         for id in jobIDs where id.isEmpty || id.count > 128 || !id.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
             throw ValidationError("'\(id)' is not a CCE job ID (letters, digits, '-', '_', '.')")
         }
@@ -60,8 +54,8 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = LoggingOptions.bootstrap(level: logLevel, format: .text)
         var loaded = try loadConfig()
-        if let timeout, let duration = DurationText.parse(timeout) { loaded.poll.jobTimeout = duration }
-        if let interval, let duration = DurationText.parse(interval) { loaded.poll.interval = duration }
+        if let timeout { loaded.poll.jobTimeout = timeout }
+        if let interval { loaded.poll.interval = interval }
         let http = CurlClient()
         defer { http.shutdown() }
         let client: CCEClient

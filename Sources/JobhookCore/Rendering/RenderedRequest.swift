@@ -21,11 +21,6 @@ public struct RenderedRequest: Sendable, Hashable, Codable, CustomStringConverti
         self.contentType = contentType
     }
 
-    /// The request as sent over HTTP (Content-Type header added).
-    public func httpRequest(timeout: Duration) -> HTTPRequest {
-        HTTPRequest(method: method, url: url, headers: headers + [HTTPHeader("Content-Type", contentType)], body: body, timeout: timeout)
-    }
-
     /// Never shows the URL's credential.
     public var description: String {
         "\(method) \(WebhookURL.redact(url)) (\(contentType), \(body?.count ?? 0) bytes)"
