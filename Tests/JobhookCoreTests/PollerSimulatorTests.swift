@@ -92,15 +92,18 @@ struct PollerSimulatorTests {
     }
 
     @Test func aJobThatAgesOutIsReportedExpiredOnce() async throws {
-        var aging = job("old", steps: [(0, "Running", "Running")])
-        aging.expireAfter = .seconds(2) // seen at least once before it ages out, even on a busy machine
-        let sim = try await CCESimulator(scenario: Scenario(jobs: [aging])).start()
+        let sim = try await CCESimulator(scenario: Scenario(jobs: [job("old", steps: [(0, "Running", "Running")])])).start()
         defer { Task { await sim.stop() } }
         let poller = Poller(fetcher: try client(sim), settings: settings(), logger: quiet)
         let log = PollerEventLog(poller.events)
         let run = Task { await poller.run() }
         defer { run.cancel() }
         await poller.watch("old")
+        // Seen once, then CCE forgets it: every later request answers 404. Driven by request count,
+        // not by a clock, so a slow first poll on a busy machine cannot turn this into "never seen".
+        #expect(await pollerEventually(timeout: .seconds(10)) { !log.events.isEmpty })
+        let seen = await sim.simulator.stats().jobs["old"] ?? 0
+        await sim.simulator.addFault(.init(job: "old", requests: Array(seen + 1...seen + 10_000), status: 404))
         #expect(await pollerEventually(timeout: .seconds(10)) {
             log.events.contains { if case .expired("old", let error) = $0 { error.isNotFound } else { false } }
         })

@@ -76,6 +76,17 @@ struct SimulatorTests {
         }
     }
 
+    @Test func expireAfterAnswers404FromThenOn() async throws {
+        let sim = try await CCESimulator(scenario: Scenario.parse("""
+            jobs:
+              - {id: gone, type: CreateCluster, expire_after: 0s, timeline: [{after: 0s, phase: Success}]}
+              - {id: kept, type: CreateCluster, expire_after: 1h, timeline: [{after: 0s, phase: Success}]}
+            """)).start()
+        defer { Task { await sim.stop() } }
+        #expect(try await get(sim, "/api/v3/projects/p123/jobs/gone").status == 404)
+        #expect(try await get(sim, "/api/v3/projects/p123/jobs/kept").status == 200)
+    }
+
     @Test func subJobIDsCanBeQueriedToo() async throws {
         let sim = try await CCESimulator(scenario: Scenario.parse(Self.scenarioYAML)).start()
         defer { Task { await sim.stop() } }
