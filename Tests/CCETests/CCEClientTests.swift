@@ -128,10 +128,9 @@ import Testing
     }
 
     @Test func transportFailuresAreClassifiedAndNameTheJob() async throws {
-        let server = try LoopbackServer()
-        let url = server.url("/")
-        server.stop()
-        let client = CCEClient(endpoint: try CCEEndpoint(url: url), projectID: "p123", http: CurlClient(),
+        let closed = try RefusingPort()
+        defer { withExtendedLifetime(closed) {} }  // the port refuses only while it lives
+        let client = CCEClient(endpoint: try CCEEndpoint(url: closed.url("/")), projectID: "p123", http: CurlClient(),
                                credentials: StaticToken(Secret("tok")), timeout: .seconds(5))
         let error = try #require(await failure { () throws(CCEError) in try await client.showJob("j1") })
         #expect(error.kind == .transport(.connectionRefused))

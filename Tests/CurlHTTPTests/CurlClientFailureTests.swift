@@ -86,9 +86,9 @@ import TestSupport
     }
 
     @Test func closedPortFailsAsConnectionRefusedWithoutLeakingTheToken() async throws {
-        let closed = try LoopbackServer()
+        let closed = try RefusingPort()
+        defer { withExtendedLifetime(closed) {} }  // the port refuses only while it lives
         let port = closed.port
-        closed.stop()
         let client = CurlClient()
         defer { client.shutdown() }
 

@@ -65,9 +65,9 @@ import TestSupport
     @Test func schemeIsCheckedCaseInsensitively() async throws {
         let server = try LoopbackServer { _ in .status(204) }
         defer { server.stop() }
-        let closed = try LoopbackServer()
+        let closed = try RefusingPort()
+        defer { withExtendedLifetime(closed) {} }  // the port refuses only while it lives
         let closedPort = closed.port
-        closed.stop()
         let client = CurlClient()
         defer { client.shutdown() }
 
@@ -89,9 +89,9 @@ import TestSupport
     }
 
     @Test func ipv6HostsAreShownInBracketsOnceAndCredentialsNever() async throws {
-        let closed = try LoopbackServer()
+        let closed = try RefusingPort()
+        defer { withExtendedLifetime(closed) {} }
         let port = closed.port
-        closed.stop()
         let client = CurlClient()
         defer { client.shutdown() }
 

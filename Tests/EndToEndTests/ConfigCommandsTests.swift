@@ -15,8 +15,9 @@ import TestSupport
         "GITLAB_TRIGGER_TOKEN": "t", "GITHUB_TOKEN": "g", "JENKINS_TRIGGER_TOKEN": "j",
     ]
 
+    /// The repository's example, found from this source file (the binary may live at any depth of .build).
     static var example: String {
-        URL(fileURLWithPath: jobhookBinary()).deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("rules.yaml.example").path
     }
 

@@ -1,3 +1,4 @@
+import CurlHTTP
 import Foundation
 import Testing
 import TestSupport
@@ -59,6 +60,26 @@ struct Harness {
         let process = try ChildProcess(jobhookBinary(), arguments)
         let status = await process.waitForExit(timeout: .seconds(30))
         return (status, process.stdout, process.stderr)
+    }
+
+    /// Requests the simulator has served, in total and per job (`GET /sim/stats`).
+    func served() async throws -> (total: Int, jobs: [String: Int]) {
+        let http = CurlClient()
+        defer { http.shutdown() }
+        let stats = try await http.send(HTTPRequest(url: cceEndpoint + "/sim/stats"))
+        let object = try JSONSerialization.jsonObject(with: stats.body) as? [String: Any]
+        return (object?["total"] as? Int ?? -1, object?["jobs"] as? [String: Int] ?? [:])
+    }
+
+    /// Moves a job (or sub-job) to `phase` from now on (`POST /sim/jobs/{id}/phase`), for tests that
+    /// must not depend on when the daemon's first poll lands.
+    func setPhase(_ id: String, _ phase: String, reason: String? = nil) async throws {
+        let http = CurlClient()
+        defer { http.shutdown() }
+        let body = try JSONSerialization.data(withJSONObject: ["phase": phase, "reason": reason as Any].compactMapValues { $0 })
+        let answer = try await http.send(HTTPRequest(method: "POST", url: cceEndpoint + "/sim/jobs/\(id)/phase",
+                                                     headers: [HTTPHeader("Content-Type", "application/json")], body: body))
+        guard answer.status == 200 else { throw HarnessError("setting \(id) to \(phase): HTTP \(answer.status)") }
     }
 
     func stop() async {

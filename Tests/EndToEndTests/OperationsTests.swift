@@ -28,7 +28,9 @@ import TestSupport
     }
 
     @Test func metricsCountChangesAttemptsAndFinalOutcomes() async throws {
-        let harness = try await Harness(scenario: Self.scenario)
+        // Both jobs stay Running until the daemon has seen them; then they finish, so the count of
+        // changes does not depend on when the first poll lands.
+        let harness = try await Harness(scenario: Self.scenario.replacingOccurrences(of: "after: 2s", with: "after: 1h"))
         let good = try LoopbackServer { _ in .status(200) }
         let bad = try LoopbackServer { _ in .status(400) }
         defer { good.stop(); bad.stop() }
@@ -52,6 +54,13 @@ import TestSupport
         defer { daemon.signal(SIGKILL) }
         let line = try #require(await daemon.waitForLine(containing: "HTTP API listening", in: .stderr))
         let port = try #require(apiPort(line))
+        #expect(await eventually(timeout: .seconds(20)) {
+            let served = (try? await harness.served().jobs) ?? [:]
+            return served["job-fail", default: 0] >= 1 && served["job-ok", default: 0] >= 1
+        })
+        try await harness.setPhase("job-fail-master", "Failed", reason: "quota")
+        try await harness.setPhase("job-fail", "Failed", reason: "quota")
+        try await harness.setPhase("job-ok", "Success")
         #expect(await eventually(timeout: .seconds(20)) { good.requests.count == 2 && bad.requests.count == 1 })
         try await Task.sleep(for: .milliseconds(300))
         let text = String(decoding: try await get("http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)
@@ -83,7 +92,7 @@ import TestSupport
                 type: CreateCluster
                 timeline:
                   - {after: 0s, phase: Running}
-                  - {after: 4s, phase: Success}
+                  - {after: 1h, phase: Success}
             """)
         let receiver = try LoopbackServer { _ in .status(200) }
         defer { receiver.stop() }
@@ -118,6 +127,7 @@ import TestSupport
         _ = try harness.writeConfig(receivers: receivers, rules: rules("second"), watch: ["job-late"])
         daemon.signal(SIGHUP)
         #expect(await daemon.waitForLine(containing: "config reloaded", in: .stderr, timeout: .seconds(10)) != nil)
+        try await harness.setPhase("job-late", "Success")  // only now, however slow the machine was so far
         #expect(await eventually(timeout: .seconds(20)) { receiver.requests.count == 1 })
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)

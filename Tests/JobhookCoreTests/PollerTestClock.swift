@@ -23,6 +23,8 @@ final class PollerTestClock: Clock, Sendable {
     private let state = Mutex(State())
 
     var now: Instant { state.withLock { $0.now } }
+    /// Tasks asleep on this clock: the poller's loop is idle once its timer is one of them.
+    var sleeperCount: Int { state.withLock { $0.sleepers.count } }
     var minimumResolution: Duration { .zero }
 
     func sleep(until deadline: Instant, tolerance: Duration?) async throws {
@@ -33,7 +35,8 @@ final class PollerTestClock: Clock, Sendable {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let resumeNow: Bool = state.withLock { state in
-                    if deadline <= state.now { return true }
+                    // Checked under the lock: a cancel racing this registration is seen here or finds the sleeper.
+                    if deadline <= state.now || Task.isCancelled { return true }
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
                     return false
                 }

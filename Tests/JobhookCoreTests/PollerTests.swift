@@ -280,7 +280,7 @@ struct PollerTests {
         for i in 0..<5 { fetcher.script("j\(i)", [.job(.cluster("j\(i)", "Running"))]) }
         let task = Task { await poller.run() }
         for i in 0..<5 { await poller.watch("j\(i)") }
-        await advanceClock(clock, by: .seconds(25), step: .milliseconds(50))
+        await advanceClockSettling(clock, by: .seconds(25), step: .milliseconds(50))
         let second = (0..<5).compactMap { i in fetcher.requests.filter { $0.jobID == "j\(i)" }.dropFirst().first?.at }
         #expect(second.count == 5)
         #expect(Set(second).count == 5)

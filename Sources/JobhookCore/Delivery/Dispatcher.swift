@@ -116,6 +116,7 @@ public actor Dispatcher: Service {
                 backlog = try await store.dueDeliveries(now: readAt, limit: batchSize, excluding: busy)
                 backlogReadAt = readAt
             } catch {
+                if Task.isCancelled { return nil }  // shutting down, not a store fault
                 logger.error("cannot read the delivery queue", metadata: ["error": "\(error)"])
                 return readAt.addingTimeInterval(1)
             }
@@ -234,7 +235,7 @@ public actor Dispatcher: Service {
         let clock = self.clock
         let timer = Task {
             try? await clock.sleep(for: .milliseconds(Int64(min(delay, 3600) * 1000)), tolerance: nil)
-            await self.wake()
+            self.wake()
         }
         await withCheckedContinuation { continuation in
             if wakePending { continuation.resume() } else { wakeSignal = continuation }
