@@ -24,6 +24,7 @@ struct Jobhook: AsyncParsableCommand {
 
     /// ArgumentParser exits 64 on usage errors; jobhook documents 2 (SPEC: Command line).
     static func main() async {
+        MallocArenas.limit()
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {
