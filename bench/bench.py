@@ -120,7 +120,7 @@ class Bench:
             row["profile"] = self.profile(daemon)
         if daemon.stop() not in (0, None):
             self.results["notes"].append(f"jobhook at N={count} did not exit 0:\n{daemon.tail()}")
-        self.log(f"  jobhook {measured['cpu_us_per_poll']:.0f} us/poll over {measured['polls']} polls, "
+        self.log(f"  jobhook {measured['cpu_us_per_poll']:.0f} us/poll, {measured['switches_per_poll']:.1f} context switches/poll over {measured['polls']} polls, "
                  f"VmHWM {row['rss_kb'] / 1024:.1f} MB, start-up {startup:.1f}s")
 
         ids = "\n".join(jobs) + "\n"
@@ -136,7 +136,7 @@ class Bench:
         time.sleep(1.0)
         row["floor"] = self.window(floor, sim, sim_api, window)
         floor.stop()
-        self.log(f"  floor {row['floor']['cpu_us_per_poll']:.0f} us/poll over {row['floor']['polls']} polls")
+        self.log(f"  floor {row['floor']['cpu_us_per_poll']:.0f} us/poll, {row['floor']['switches_per_poll']:.1f} context switches/poll over {row['floor']['polls']} polls")
         sim.stop()
         self.results["poll"].append(row)
 
@@ -144,14 +144,16 @@ class Bench:
         """CPU of `child` and of the simulator over `seconds`, per request the simulator served."""
         if not child.alive():
             raise BenchError(f"{child.name} exited:\n{child.tail()}")
+        switches0 = procs.context_switches(child.pid)
         polls0, cpu0, sim0, t0 = sim_api.get("/sim/stats")["total"], procs.cpu_seconds(child.pid), procs.cpu_seconds(sim.pid), time.monotonic()
         time.sleep(seconds)
         polls1, cpu1, sim1, t1 = sim_api.get("/sim/stats")["total"], procs.cpu_seconds(child.pid), procs.cpu_seconds(sim.pid), time.monotonic()
+        switches1 = procs.context_switches(child.pid)
         polls = max(1, polls1 - polls0 - 1)  # the /sim/stats call itself is counted
         return {"polls": polls, "seconds": t1 - t0, "polls_per_s": polls / (t1 - t0),
                 "cpu_s": cpu1 - cpu0, "cpu_us_per_poll": (cpu1 - cpu0) / polls * 1e6,
                 "sim_cpu_us_per_poll": (sim1 - sim0) / polls * 1e6, "sim_cores": (sim1 - sim0) / (t1 - t0),
-                "cores": (cpu1 - cpu0) / (t1 - t0)}
+                "cores": (cpu1 - cpu0) / (t1 - t0), "switches_per_poll": (switches1 - switches0) / polls}
 
     def profile(self, daemon):
         """perf's sampled profile of the running daemon (user and kernel time by symbol)."""

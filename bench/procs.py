@@ -21,6 +21,19 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # fields 14 and 15 of stat(5)
 
 
+def context_switches(pid):
+    """Voluntary + involuntary context switches over every thread of one process (/proc/PID/task)."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                total += sum(int(line.split()[1]) for line in f
+                             if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:")))
+        except FileNotFoundError:  # a thread that ended meanwhile
+            pass
+    return total
+
+
 def memory_kb(pid, key="VmHWM"):
     """A VmHWM/VmRSS line of /proc/PID/status, in kB."""
     with open(f"/proc/{pid}/status") as f:

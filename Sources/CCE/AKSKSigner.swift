@@ -39,7 +39,7 @@ public struct AKSKSigner: RequestSigner {
             throw CCEError(.transport(.invalidURL), message: "cannot sign a request whose URL does not parse")
         }
         for name in ["Authorization", "X-Sdk-Date", "Host", "X-Project-Id", "X-Security-Token"] {
-            request.headers.removeAll { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+            request.headers.removeAll { $0.isNamed(name) }
         }
         if request.header("Content-Type") == nil { request.headers.append(HTTPHeader("Content-Type", "application/json")) }
         let sdkDate = SDKSignature.sdkDate(now())
@@ -52,7 +52,7 @@ public struct AKSKSigner: RequestSigner {
         request.headers += signed
 
         let names = SDKSignature.signedHeaderNames(
-            signed + request.headers.filter { $0.name.caseInsensitiveCompare("Content-Type") == .orderedSame })
+            signed + request.headers.filter { $0.isNamed("Content-Type") })
         guard let canonical = SDKSignature.canonicalRequest(
             method: request.method, path: target.path, query: target.query, headers: request.headers,
             signedHeaders: names, body: request.body ?? Data())
@@ -64,7 +64,7 @@ public struct AKSKSigner: RequestSigner {
     }
 
     public func noteServerDate(_ serverDate: Date) async {
-        await skewWatch.note(serverDate: serverDate)
+        skewWatch.note(serverDate: serverDate)
     }
 }
 

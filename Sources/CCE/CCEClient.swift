@@ -32,6 +32,8 @@ public struct CCEClient: JobFetching {
         self.now = now
     }
 
+    public var executor: (any SerialExecutor & TaskExecutor)? { http.executor }
+
     /// `GET {endpoint}/api/v3/projects/{project_id}/jobs/{job_id}`. On a 401 the signer is told; when it
     /// has fresh credentials (a renewed IAM token) the request is repeated once.
     public func showJob(_ id: String) async throws(CCEError) -> Job {
@@ -91,7 +93,7 @@ public struct CCEClient: JobFetching {
         } catch {
             throw CCEError(.transport(error.kind), jobID: jobID, message: error.message)
         }
-        if let date = response.header("Date").flatMap(HTTPDate.parse) {
+        if let date = response.header("Date").flatMap(HTTPDate.parseRepeated) {
             await credentials.noteServerDate(date)
         }
         return Exchange(request: request, response: response)

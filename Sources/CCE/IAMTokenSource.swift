@@ -1,6 +1,7 @@
 public import CurlHTTP
 public import Foundation
 public import Logging
+import Synchronization
 
 /// IAM password login (`POST {iam}/v3/auth/tokens`), the token sent as `X-Auth-Token`. Tokens live
 /// 24 h; this renews at 80 % of the lifetime, and once early when the gateway says a token expired
@@ -29,7 +30,12 @@ public actor IAMTokenSource: RequestSigner {
     private let clock: any Clock<Duration>
     private let retryDelays: [Duration]
 
-    private var token: IssuedToken?
+    private var token: IssuedToken? {
+        didSet { fresh.withLock { $0 = token.map { (secret: $0.secret, renewAt: $0.renewAt) } } }
+    }
+    /// The current token while it is not due for renewal, readable without a hop onto this actor:
+    /// signing is on every poll, and the hop would take the poll off the curl thread and back.
+    private nonisolated let fresh = Mutex<(secret: Secret, renewAt: Date)?>(nil)
     private var login: Task<Result<IssuedToken, CCEError>, Never>?
     private var failure: (error: CCEError, retryAt: Date, streak: Int)?
 
@@ -59,7 +65,12 @@ public actor IAMTokenSource: RequestSigner {
         self.retryDelays = retryDelays
     }
 
-    public func sign(_ request: inout HTTPRequest, projectID: String) async throws(CCEError) {
+    public nonisolated func sign(_ request: inout HTTPRequest, projectID: String) async throws(CCEError) {
+        let moment = now()
+        if let secret = fresh.withLock({ fresh in fresh.flatMap { moment < $0.renewAt ? $0.secret : nil } }) {
+            request.setHeader("X-Auth-Token", secret.reveal)
+            return
+        }
         request.setHeader("X-Auth-Token", try await currentToken().reveal)
     }
 

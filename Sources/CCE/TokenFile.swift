@@ -1,5 +1,6 @@
 public import CurlHTTP
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -11,9 +12,10 @@ import Darwin
 /// An IAM token kept in a file (a Kubernetes secret, a sidecar that renews it), sent as `X-Auth-Token`.
 /// The file is `stat`ed before every use and re-read when its inode, size or mtime changed, so a
 /// rotated token is picked up on the next poll without a restart and without reading it every time.
-public actor TokenFile: RequestSigner {
-    public nonisolated let path: String
-    private var cached: (identity: FileIdentity, token: Secret)?
+/// A lock, not an actor: signing runs on every poll, where an actor hop costs two thread hand-offs.
+public final class TokenFile: RequestSigner {
+    public let path: String
+    private let cached = Mutex<(identity: FileIdentity, token: Secret)?>(nil)
 
     public init(path: String) {
         self.path = path
@@ -28,7 +30,7 @@ public actor TokenFile: RequestSigner {
         guard let identity = FileIdentity(path: path) else {
             throw CCEError(.credentials, message: "token file \(path) cannot be read: \(String(cString: strerror(errno)))")
         }
-        if let cached, cached.identity == identity { return cached.token }
+        if let hit = cached.withLock({ $0?.identity == identity ? $0?.token : nil }) { return hit }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CCEError(.credentials, message: "token file \(path) cannot be read (permissions?)")
         }
@@ -37,7 +39,7 @@ public actor TokenFile: RequestSigner {
         guard !token.contains(where: { $0.isNewline || $0 == "\0" }) else {
             throw CCEError(.credentials, message: "token file \(path) holds more than one line; it must hold only the token")
         }
-        cached = (identity, Secret(token))
+        cached.withLock { $0 = (identity, Secret(token)) }
         return Secret(token)
     }
 }

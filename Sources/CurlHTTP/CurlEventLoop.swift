@@ -1,31 +1,45 @@
 internal import CCurl
 internal import Foundation
 internal import Synchronization
+#if canImport(Glibc)
+internal import Glibc
+#endif
 
 /// One libcurl multi handle driven by one dedicated thread. The multi handle owns the connection
 /// cache, so every request through this loop can reuse a kept-alive connection; `curl_multi_poll`
 /// blocks this thread only, never the cooperative pool.
 ///
+/// The thread is also a Swift executor (`CurlEventLoop+Executor.swift`): work that mostly waits on
+/// this loop's transfers (the poller) can run here, so a request, its answer and the code that
+/// handles it never change threads.
+///
 /// `@unchecked Sendable` because this is the C bridge: the multi handle, the easy-handle pool and the
 /// `active` table are touched only on the curl thread; other threads reach it solely through
 /// `inbox` (a mutex) and `curl_multi_wakeup`, the one libcurl call documented as thread-safe.
 final class CurlEventLoop: @unchecked Sendable {
-    private enum Command {
+    enum Command {
         case start(CurlTransfer)
         case cancel(CurlTransfer)
     }
 
-    private struct Inbox {
+    struct Inbox {
         var commands: [Command] = []
+        /// Swift jobs enqueued on this loop as an executor, run in order on the curl thread.
+        var jobs: [UnownedJob] = []
         var stopping = false
         /// Set by the curl thread just before it frees the multi handle; afterwards nobody may wake it.
         var closed = false
     }
 
     private let options: CurlClient.Options
-    private let multi: UnsafeMutableRawPointer
-    private let inbox = Mutex(Inbox())
+    let multi: UnsafeMutableRawPointer
+    let inbox = Mutex(Inbox())
     private let exited = DispatchGroup()
+    /// The curl thread's pthread ID (0 until it starts); for "am I on the curl thread?", asked on
+    /// every request, so an atomic rather than a lock.
+    private let curlThread = Atomic<UInt>(0)
+    /// Runs jobs that arrive after the curl thread has exited (serially, as an executor must).
+    let lateJobs = DispatchQueue(label: "jobhook-curl-late")
 
     // Curl thread only.
     private var active: [ObjectIdentifier: CurlTransfer] = [:]
@@ -64,15 +78,21 @@ final class CurlEventLoop: @unchecked Sendable {
             curl_multi_wakeup(multi)
             return true
         }
-        if wasRunning && Thread.current.name != "jobhook-curl" { exited.wait() }
+        if wasRunning && !isCurlThread { exited.wait() }
+    }
+
+    var isCurlThread: Bool {
+        curlThread.load(ordering: .acquiring) == UInt(pthread_self())
     }
 
     private func send(_ command: Command) -> Bool {
-        inbox.withLock { inbox in
+        let onCurlThread = isCurlThread
+        return inbox.withLock { inbox in
             guard !inbox.stopping else { return false }
             inbox.commands.append(command)
             // Inside the lock so the multi handle cannot be freed between the check and the wakeup.
-            curl_multi_wakeup(multi)
+            // The curl thread itself looks at the inbox before it next waits: no wakeup needed.
+            if !onCurlThread { curl_multi_wakeup(multi) }
             return true
         }
     }
@@ -80,7 +100,17 @@ final class CurlEventLoop: @unchecked Sendable {
     // MARK: - Curl thread
 
     private func run() {
+        curlThread.store(UInt(pthread_self()), ordering: .releasing)
+        var idle = false
         while true {
+            if idle { curl_multi_poll(multi, nil, 0, 1000, nil) }
+            // Jobs first, a few rounds (a resumed task hops to an actor, which enqueues again):
+            // what they send is then started in this same turn.
+            var rounds = 0
+            while rounds < 8, let jobs = takeJobs() {
+                runJobs(jobs)
+                rounds += 1
+            }
             let (commands, stopping) = inbox.withLock { inbox in
                 defer { inbox.commands.removeAll(keepingCapacity: true) }
                 return (inbox.commands, inbox.stopping)
@@ -95,9 +125,18 @@ final class CurlEventLoop: @unchecked Sendable {
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
             collectFinished()
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            // Wait for the network only when no task resumed here (or arrived meanwhile) is waiting to run.
+            idle = inbox.withLock { $0.jobs.isEmpty && $0.commands.isEmpty }
         }
         close()
+    }
+
+    private func takeJobs() -> [UnownedJob]? {
+        inbox.withLock { inbox in
+            if inbox.jobs.isEmpty { return nil }
+            defer { inbox.jobs.removeAll(keepingCapacity: true) }
+            return inbox.jobs
+        }
     }
 
     private func start(_ transfer: CurlTransfer) {
@@ -178,7 +217,15 @@ final class CurlEventLoop: @unchecked Sendable {
                 transfer.complete(.failure(cancelled(transfer)))
             }
             inbox.commands.removeAll()
-            inbox.closed = true
+        }
+        // The tasks just failed (and anything else queued here) still run on this thread; only
+        // when none is left does the executor hand later jobs to `lateJobs`.
+        while let jobs = inbox.withLock({ inbox -> [UnownedJob]? in
+            if inbox.jobs.isEmpty { inbox.closed = true; return nil }
+            defer { inbox.jobs.removeAll() }
+            return inbox.jobs
+        }) {
+            runJobs(jobs)
         }
         for easy in idleHandles { curl_easy_cleanup(easy) }
         idleHandles.removeAll()

@@ -8,6 +8,16 @@ public struct HTTPHeader: Sendable, Hashable {
         self.name = name
         self.value = value
     }
+
+    /// Whether this header is `name`, ignoring ASCII case (header names are ASCII tokens; this runs
+    /// on every response, where Foundation's locale-aware compare was a measurable share of a poll).
+    public func isNamed(_ name: String) -> Bool {
+        let mine = self.name.utf8, theirs = name.utf8
+        guard mine.count == theirs.count else { return false }
+        return zip(mine, theirs).allSatisfy { a, b in
+            a == b || (a ^ b == 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
+        }
+    }
 }
 
 /// An outbound HTTP request as jobhook builds it: for CCE polls and webhook deliveries alike.
@@ -44,7 +54,7 @@ public struct HTTPRequest: Sendable, Hashable {
 
     /// The first value of a header, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { $0.isNamed(name) }?.value
     }
 }
 
@@ -62,11 +72,17 @@ public struct HTTPResponse: Sendable, Hashable {
 
     /// The first value of a header, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { $0.isNamed(name) }?.value
     }
 }
 
 /// Anything that can send an `HTTPRequest`: `CurlClient` in production; tests use the same real client.
 public protocol HTTPClient: Sendable {
     func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse
+    /// Where this client's answers arrive, for callers that want to run there (nil: anywhere).
+    var executor: (any SerialExecutor & TaskExecutor)? { get }
+}
+
+extension HTTPClient {
+    public var executor: (any SerialExecutor & TaskExecutor)? { nil }
 }

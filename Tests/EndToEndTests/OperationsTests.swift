@@ -159,7 +159,7 @@ import TestSupport
         first.signal(SIGTERM)
         let status = await first.waitForExit(timeout: .seconds(25))
         let took = ContinuousClock.now - start
-        #expect(status == 0)
+        #expect(status == 0, "\(first.stderr.suffix(3000))")
         #expect(took < .seconds(20), "the drain deadline bounds shutdown (took \(took))")
         let pending = try await harness.run(["deliveries", "list", "-c", config])
         #expect(pending.stdout.contains("pending"), "\(pending.stdout)\(pending.stderr)")

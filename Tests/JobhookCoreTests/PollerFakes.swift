@@ -119,19 +119,6 @@ func pollerEventually(
 }
 
 /// Advances the test clock by `total` in steps, giving the poller real time to react to each step.
-/// Like `advanceClock`, but after each step waits (up to a second of real time) until something sleeps
-/// on the clock again, i.e. the poller has handled that step: on a loaded machine plain steps can
-/// outrun the poller, which then sees several steps' worth of due jobs at one clock reading.
-func advanceClockSettling(_ clock: PollerTestClock, by total: Duration, step: Duration) async {
-    var moved = Duration.zero
-    while moved < total {
-        clock.advance(by: step)
-        moved += step
-        let limit = ContinuousClock.now + .seconds(1)
-        repeat { try? await Task.sleep(for: .milliseconds(2)) } while clock.sleeperCount == 0 && ContinuousClock.now < limit
-    }
-}
-
 func advanceClock(_ clock: PollerTestClock, by total: Duration, step: Duration = .milliseconds(100)) async {
     var moved = Duration.zero
     while moved < total {

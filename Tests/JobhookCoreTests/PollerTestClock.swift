@@ -23,8 +23,6 @@ final class PollerTestClock: Clock, Sendable {
     private let state = Mutex(State())
 
     var now: Instant { state.withLock { $0.now } }
-    /// Tasks asleep on this clock: the poller's loop is idle once its timer is one of them.
-    var sleeperCount: Int { state.withLock { $0.sleepers.count } }
     var minimumResolution: Duration { .zero }
 
     func sleep(until deadline: Instant, tolerance: Duration?) async throws {

@@ -28,11 +28,16 @@ public struct Pipeline: Service {
         self.observer = observer
     }
 
+    /// Records every event until the poller's stream ends. Not cut short by graceful shutdown: the
+    /// poller stops first and finishes the stream, so what it reported is still recorded. Then it
+    /// waits for its own turn to shut down: the stream ends just before the poller's `run()`
+    /// returns, and a service group treats a service that ends before its turn as a failure.
     public func run() async throws {
-        for await event in poller.events.cancelOnGracefulShutdown() {
+        for await event in poller.events {
             await handle(event)
             await observer?(event)
         }
+        try? await gracefulShutdown()
     }
 
     /// Records one event (public so `jobhook watch` can drive it without the service loop).

@@ -5,7 +5,8 @@ extension Poller {
         public var interval: Duration
         /// API requests in flight at once.
         public var concurrency: Int
-        /// Overall API request rate; requests are spaced at least 1/maxRPS apart.
+        /// Overall API request rate: over any span T at most maxRPS × T requests start, plus one
+        /// batch window's worth.
         public var maxRPS: Double
         /// A job not finished this long after it was first watched is dropped with `.timedOut`.
         public var jobTimeout: Duration
@@ -19,6 +20,10 @@ extension Poller {
         public var throttlePause: Duration
         /// After 401/403, polls resume on their own only after this long (an AK locks for 5 minutes).
         public var credentialsCoolDown: Duration
+
+        /// Polls due within this window start together (up to this much early): a tenth of the
+        /// interval, at most 10 ms.
+        public var batchWindow: Duration { min(.milliseconds(10), interval / 10) }
 
         public init(
             interval: Duration = .seconds(15), concurrency: Int = 8, maxRPS: Double = 20,

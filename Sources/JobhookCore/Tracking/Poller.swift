@@ -15,6 +15,8 @@ public actor Poller: Service {
     public nonisolated let events: AsyncStream<PollerEvent>
 
     let fetcher: any JobFetching
+    /// The fetcher's executor (the curl thread) or a private serial queue: see `unownedExecutor`.
+    let executor: any SerialExecutor & TaskExecutor
     let settings: Settings
     let clock: PollerClock
     let random: @Sendable () -> Double
@@ -33,8 +35,9 @@ public actor Poller: Service {
     var inFlight = 0
     /// Polls answered (successfully or not) since start: for metrics and measurements.
     public internal(set) var pollCount = 0
-    /// Earliest time the next request may start (request spacing for `maxRPS`).
-    var nextRequestAt: Duration = .zero
+    /// Request tokens for `maxRPS` (a token bucket holding at most one batch window's worth).
+    var tokens: Double = 1
+    var tokensCountedAt: Duration = .zero
     /// Current rate: `maxRPS`, halved on each 429 and recovered gradually on success.
     var rate: Double
     /// No request starts before this (429).
@@ -49,6 +52,7 @@ public actor Poller: Service {
     var stopping = false
     var waiter: CheckedContinuation<Void, Never>?
     var timer: Task<Void, Never>?
+    var timerDeadline: Duration?
 
     /// State of one watched job.
     struct Watched {
@@ -68,11 +72,12 @@ public actor Poller: Service {
     ///   - wallClock: stamps `PhaseChange.detectedAt` and turns `watch(since:)` into clock time.
     public init(
         fetcher: any JobFetching, settings: Settings = Settings(), clock: any Clock<Duration> = ContinuousClock(),
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        random: @escaping @Sendable () -> Double = JitterRandom().next,
         logger: Logger = Logger(label: "jobhook.poller"), knownPhases: [String: String] = [:],
         wallClock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.fetcher = fetcher
+        self.executor = fetcher.executor ?? SerialQueueExecutor(label: "jobhook-poller")
         self.settings = settings
         self.clock = PollerClock(clock)
         self.random = random
@@ -82,6 +87,11 @@ public actor Poller: Service {
         self.rate = settings.maxRPS
         (events, eventSink) = AsyncStream.makeStream(of: PollerEvent.self, bufferingPolicy: .unbounded)
     }
+
+    /// The poller and its polls run where the fetcher's answers arrive (the curl thread in
+    /// production): scheduling, request, answer, decoding and diffing then happen on one thread,
+    /// where the default executor cost ~10 thread hand-offs per poll (bench/run).
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     // MARK: Watch list
 
@@ -153,7 +163,7 @@ public actor Poller: Service {
                     inFlight += 1
                     let fetcher = fetcher
                     let ticket = watched.ticket
-                    group.addTask {
+                    group.addTask(executorPreference: fetcher.executor) {
                         let result: Result<Job, CCEError>
                         let started = ContinuousClock.now
                         do throws(CCEError) {
@@ -192,17 +202,35 @@ public actor Poller: Service {
             schedule.removeTop()
         }
         guard let top = schedule.top, let watched = jobs[top.jobID] else { await sleep(until: nil); return nil }
-        if now < top.due { await sleep(until: top.due); return nil }
-        if now < nextRequestAt { await sleep(until: nextRequestAt); return nil }
-        schedule.removeTop()
-        if now >= watched.deadline {
+        // Jobs due within the batch window go together: one wake-up (a timer, thread hand-offs)
+        // then serves several polls, each at most a few milliseconds early.
+        let window = settings.batchWindow
+        if now + window < top.due { await sleep(until: top.due); return nil }
+        if now + window >= watched.deadline {
+            schedule.removeTop()
             jobs[top.jobID] = nil
             logger.notice("job timed out", metadata: ["job": "\(top.jobID)"])
             eventSink.yield(.timedOut(jobID: top.jobID))
             return nil
         }
-        nextRequestAt = now + .seconds(1 / rate)
+        if let until = takeRequestToken(now: now) { await sleep(until: until); return nil }
+        schedule.removeTop()
         return top.jobID
+    }
+
+    /// Spends a request token, or says when to look again. The bucket refills at `rate` and holds
+    /// one batch window's worth (at least one), so over any span T at most `rate × T + burst` start.
+    /// When it is empty the loop waits for a quarter of it, not for each token: at the cap, a timer
+    /// per request was most of a poll's cost.
+    private func takeRequestToken(now: Duration) -> Duration? {
+        let burst = max(1, rate * (settings.batchWindow / .seconds(1)))
+        tokens = min(burst, tokens + (now - tokensCountedAt) / .seconds(1) * rate)
+        tokensCountedAt = now
+        if tokens >= 1 {
+            tokens -= 1
+            return nil
+        }
+        return now + .seconds((max(1, burst / 4) - tokens) / rate)
     }
 
     /// Puts the job's next poll on the timetable (never past its deadline, so timeouts are on time).
@@ -217,23 +245,35 @@ public actor Poller: Service {
     // MARK: Waiting
 
     /// Suspends the loop until `deadline` (nil: until something happens) or until `wake()`.
+    ///
+    /// A timer is kept until it fires unless an earlier one is needed: each poll's answer wakes the
+    /// loop, and cancelling and re-arming a timer every time cost two thread hand-offs per poll.
+    /// A timer that fires earlier than the loop now needs only makes it look again.
     private func sleep(until deadline: Duration?) async {
         guard !stopping else { return }
+        if let deadline, timerDeadline.map({ $0 > deadline }) ?? true {
+            timer?.cancel()
+            timerDeadline = deadline
+            let clock = clock
+            timer = Task(executorPreference: fetcher.executor) { [weak self] in
+                do { try await clock.sleepUntil(deadline) } catch { return }
+                await self?.timerFired(at: deadline)
+            }
+        }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             waiter = continuation
-            if let deadline {
-                let clock = clock
-                timer = Task { [weak self] in
-                    do { try await clock.sleepUntil(deadline) } catch { return }
-                    await self?.wake()
-                }
-            }
         }
     }
 
+    private func timerFired(at deadline: Duration) {
+        if timerDeadline == deadline {
+            timer = nil
+            timerDeadline = nil
+        }
+        wake()
+    }
+
     func wake() {
-        timer?.cancel()
-        timer = nil
         waiter?.resume()
         waiter = nil
     }
