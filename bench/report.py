@@ -123,12 +123,17 @@ def targets(results):
     return rows
 
 
+def _fmt1(value):
+    return "n/a" if value is None else f"{value:.1f}"
+
+
 def table(results):
     lines = []
     poll = results["poll"]
     lines.append("Poll cost (CPU of each poller's own process per poll, kernel accounting; simulator beside it)")
     lines.append(f"{'N jobs':>8} {'interval':>9} {'polls':>7} {'polls/s':>8} {'jobhook us':>11} {'SDK us':>8} "
-                 f"{'floor us':>9} {'jh/SDK':>7} {'jh/floor':>9} {'VmHWM MB':>9} {'sim us':>7} {'sim cores':>9}")
+                 f"{'floor us':>9} {'jh/SDK':>7} {'jh/floor':>9} {'VmHWM MB':>9} {'sim us':>7} {'sim cores':>9} "
+                 f"{'jh cs':>6} {'floor cs':>8}")
     for row in poll:
         j, f, s = row["jobhook"], row.get("floor", {}), row.get("sdk", {})
         sdk = s.get("cpu_us_per_poll")
@@ -137,7 +142,9 @@ def table(results):
                      f"{j['cpu_us_per_poll']:>11,.0f} {_fmt(sdk):>8} {_fmt(floor):>9} "
                      f"{(j['cpu_us_per_poll'] / sdk if sdk else float('nan')):>7.3f} "
                      f"{(j['cpu_us_per_poll'] / floor if floor else float('nan')):>9.2f} "
-                     f"{row['rss_kb'] / 1024:>9.1f} {j['sim_cpu_us_per_poll']:>7,.0f} {j['sim_cores']:>9.2f}")
+                     f"{row['rss_kb'] / 1024:>9.1f} {j['sim_cpu_us_per_poll']:>7,.0f} {j['sim_cores']:>9.2f} "
+                     f"{_fmt1(j.get('switches_per_poll')):>6} {_fmt1(f.get('switches_per_poll')):>8}")
+    lines.append("  (cs = context switches per poll over all threads of the process, /proc/PID/task/*/status)")
     for row in poll:
         s, f = row.get("sdk"), row.get("floor")
         extra = []
@@ -223,6 +230,11 @@ def markdown(results, text):
         out += _profile_section(prof, f"Polling: `perf record -e cpu-clock -g` on the daemon for a few seconds of the N={n:,} window")
     if results.get("burst_profile"):
         out += _profile_section(results["burst_profile"], "Delivery burst: the same, over the whole burst")
+    # What earlier profiles led to, kept by hand (the numbers above are regenerated, these are not).
+    history = os.path.join(os.path.dirname(os.path.abspath(__file__)), "HISTORY.md")
+    if os.path.exists(history):
+        with open(history) as f:
+            out += ["", f.read().rstrip(), ""]
     return "\n".join(out)
 
 
