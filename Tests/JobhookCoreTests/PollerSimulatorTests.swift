@@ -56,6 +56,35 @@ struct PollerSimulatorTests {
         #expect(failures.count <= 2)  // once per streak, not per retry
     }
 
+    /// Records the thread each poll starts and ends on; otherwise the real CCE client.
+    struct ThreadRecordingFetcher: JobFetching {
+        let client: CCEClient
+        let threads = PollerBox<Set<UInt>>([])
+        var executor: (any SerialExecutor & TaskExecutor)? { client.executor }
+
+        func showJob(_ id: String) async throws(CCEError) -> Job {
+            threads.withLock { _ = $0.insert(UInt(pthread_self())) }
+            defer { threads.withLock { _ = $0.insert(UInt(pthread_self())) } }
+            return try await client.showJob(id)
+        }
+    }
+
+    @Test func pollsRunOnTheHTTPClientsThread() async throws {
+        let ids = (0..<10).map { "t\($0)" }
+        let sim = try await CCESimulator(scenario: Scenario(jobs: ids.map { job($0, steps: [(0, "Running", "Running"), (300, "Success", "Success")]) })).start()
+        defer { Task { await sim.stop() } }
+        let fetcher = ThreadRecordingFetcher(client: try client(sim))
+        let poller = Poller(fetcher: fetcher, settings: settings(), logger: quiet)
+        let log = PollerEventLog(poller.events)
+        let run = Task { await poller.run() }
+        defer { run.cancel() }
+        for id in ids { await poller.watch(id) }
+        #expect(await pollerEventually(timeout: .seconds(10)) { Set(finished(log)) == Set(ids) })
+        // Before and after every request, on one thread: no hand-off between a poll and its answer.
+        #expect(fetcher.threads.withLock { $0.count } == 1)
+        #expect(fetcher.threads.withLock { !$0.contains(UInt(pthread_self())) })
+    }
+
     @Test func terminalJobsAreNoLongerPolled() async throws {
         let scenario = Scenario(jobs: [job("a", steps: [(0, "Running", "Running"), (200, "Success", "Success")]),
                                        job("b", steps: [(0, "Running", "Running"), (200, "Failed", "Failed")])])
