@@ -131,9 +131,14 @@ final class CurlEventLoop: @unchecked Sendable {
         close()
     }
 
-    private func takeJobs() -> [UnownedJob]? {
+    /// The queued jobs, or nil when there are none; `closingWhenEmpty` then also closes the executor,
+    /// in the same lock, so no job can slip in between "none left" and "closed".
+    private func takeJobs(closingWhenEmpty: Bool = false) -> [UnownedJob]? {
         inbox.withLock { inbox in
-            if inbox.jobs.isEmpty { return nil }
+            if inbox.jobs.isEmpty {
+                if closingWhenEmpty { inbox.closed = true }
+                return nil
+            }
             defer { inbox.jobs.removeAll(keepingCapacity: true) }
             return inbox.jobs
         }
@@ -220,11 +225,7 @@ final class CurlEventLoop: @unchecked Sendable {
         }
         // The tasks just failed (and anything else queued here) still run on this thread; only
         // when none is left does the executor hand later jobs to `lateJobs`.
-        while let jobs = inbox.withLock({ inbox -> [UnownedJob]? in
-            if inbox.jobs.isEmpty { inbox.closed = true; return nil }
-            defer { inbox.jobs.removeAll() }
-            return inbox.jobs
-        }) {
+        while let jobs = takeJobs(closingWhenEmpty: true) {
             runJobs(jobs)
         }
         for easy in idleHandles { curl_easy_cleanup(easy) }

@@ -74,6 +74,7 @@ struct PollerSimulatorTests {
         let sim = try await CCESimulator(scenario: Scenario(jobs: ids.map { job($0, steps: [(0, "Running", "Running"), (300, "Success", "Success")]) })).start()
         defer { Task { await sim.stop() } }
         let fetcher = ThreadRecordingFetcher(client: try client(sim))
+        let curlThread = await Task(executorPreference: http.executor) { UInt(pthread_self()) }.value
         let poller = Poller(fetcher: fetcher, settings: settings(), logger: quiet)
         let log = PollerEventLog(poller.events)
         let run = Task { await poller.run() }
@@ -81,8 +82,7 @@ struct PollerSimulatorTests {
         for id in ids { await poller.watch(id) }
         #expect(await pollerEventually(timeout: .seconds(10)) { Set(finished(log)) == Set(ids) })
         // Before and after every request, on one thread: no hand-off between a poll and its answer.
-        #expect(fetcher.threads.withLock { $0.count } == 1)
-        #expect(fetcher.threads.withLock { !$0.contains(UInt(pthread_self())) })
+        #expect(fetcher.threads.value == [curlThread])
     }
 
     @Test func terminalJobsAreNoLongerPolled() async throws {

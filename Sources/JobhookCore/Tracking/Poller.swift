@@ -16,6 +16,7 @@ public actor Poller: Service {
 
     let fetcher: any JobFetching
     /// The fetcher's executor (the curl thread) or a private serial queue: see `unownedExecutor`.
+    /// Polls and the timer prefer it too, so they never leave the poller's thread.
     let executor: any SerialExecutor & TaskExecutor
     let settings: Settings
     let clock: PollerClock
@@ -163,7 +164,7 @@ public actor Poller: Service {
                     inFlight += 1
                     let fetcher = fetcher
                     let ticket = watched.ticket
-                    group.addTask(executorPreference: fetcher.executor) {
+                    group.addTask(executorPreference: executor) {
                         let result: Result<Job, CCEError>
                         let started = ContinuousClock.now
                         do throws(CCEError) {
@@ -255,7 +256,7 @@ public actor Poller: Service {
             timer?.cancel()
             timerDeadline = deadline
             let clock = clock
-            timer = Task(executorPreference: fetcher.executor) { [weak self] in
+            timer = Task(executorPreference: executor) { [weak self] in
                 do { try await clock.sleepUntil(deadline) } catch { return }
                 await self?.timerFired(at: deadline)
             }
