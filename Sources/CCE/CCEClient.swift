@@ -32,8 +32,6 @@ public struct CCEClient: JobFetching {
         self.now = now
     }
 
-    public var executor: (any SerialExecutor & TaskExecutor)? { http.executor }
-
     /// `GET {endpoint}/api/v3/projects/{project_id}/jobs/{job_id}`. On a 401 the signer is told; when it
     /// has fresh credentials (a renewed IAM token) the request is repeated once.
     public func showJob(_ id: String) async throws(CCEError) -> Job {

@@ -80,10 +80,4 @@ public struct CCEError: Error, Sendable, Hashable, CustomStringConvertible {
 /// Fetches one job tree. `CCEClient` implements it against the real API (or the simulator).
 public protocol JobFetching: Sendable {
     func showJob(_ id: String) async throws(CCEError) -> Job
-    /// Where answers arrive (the HTTP client's thread); the poller runs there when there is one.
-    var executor: (any SerialExecutor & TaskExecutor)? { get }
-}
-
-extension JobFetching {
-    public var executor: (any SerialExecutor & TaskExecutor)? { nil }
 }

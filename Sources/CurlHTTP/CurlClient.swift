@@ -61,7 +61,7 @@ public final class CurlClient: HTTPClient {
 
     /// The curl thread as an executor: code that awaits this client's answers and runs here
     /// (the poller) never changes threads between a request and its handling. It must not block.
-    public var executor: (any SerialExecutor & TaskExecutor)? { loop }
+    public var executor: any SerialExecutor & TaskExecutor { loop }
 
     /// Stops the curl thread; outstanding and later requests fail with `.cancelled`. Idempotent.
     public func shutdown() {

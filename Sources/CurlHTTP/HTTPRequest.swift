@@ -79,10 +79,4 @@ public struct HTTPResponse: Sendable, Hashable {
 /// Anything that can send an `HTTPRequest`: `CurlClient` in production; tests use the same real client.
 public protocol HTTPClient: Sendable {
     func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse
-    /// Where this client's answers arrive, for callers that want to run there (nil: anywhere).
-    var executor: (any SerialExecutor & TaskExecutor)? { get }
-}
-
-extension HTTPClient {
-    public var executor: (any SerialExecutor & TaskExecutor)? { nil }
 }

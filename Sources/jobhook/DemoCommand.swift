@@ -54,19 +54,18 @@ struct DemoCommand: AsyncParsableCommand {
             """)
         let http = CurlClient()
         defer { http.shutdown() }
-        let store = try SQLiteStore(path: config.state.path)
-        let daemon = try await Daemon(
-            config: config, store: store, fetcher: try config.cce.client(http: http, logger: logger), http: http,
-            logger: logger, withAPI: false,
-            onEvent: { event in
+        let store = try openStore(config.state.path)
+        let daemon = try await startOrExit {
+            try await Daemon.make(config: config, store: store, http: http, logger: logger, withAPI: false, onEvent: { event in
                 if case .changes(let changes, _) = event {
                     for change in changes { emit(WatchFormat.line(change)) }
                 }
             })
+        }
         let started = ContinuousClock.now
         let limit = Duration.seconds(limit)
         try await daemon.run(until: {
-            while ContinuousClock.now - started < limit {
+            while ContinuousClock.now - started < limit, !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(200))
                 let watches = (try? await store.watches()) ?? []
                 let pending = (try? await store.pendingCount()) ?? 1

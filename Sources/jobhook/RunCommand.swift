@@ -25,28 +25,17 @@ struct RunCommand: AsyncParsableCommand {
         let loaded = try config.load()
         let http = CurlClient()
         defer { http.shutdown() }
-        let fetcher: CCEClient
-        do {
-            fetcher = try loaded.cce.client(http: http, logger: logger)
-        } catch {
-            printError("\(config.resolvedPath): \(error)")
-            throw ExitCode(2)
-        }
         let store = try openStore(loaded.state.path)
-        let daemon: Daemon
-        do {
-            daemon = try await Daemon(
-                config: loaded, store: store, fetcher: fetcher, http: http, logger: logger,
+        let daemon = try await startOrExit {
+            try await Daemon.make(
+                config: loaded, store: store, http: http, logger: logger,
                 metrics: { registry.emitToString() },
                 reload: { [path = config.resolvedPath] in
                     Result { () throws(ConfigError) in try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment) }
                 })
-        } catch {
-            printError("cannot start: \(error)")
-            throw ExitCode(2)
         }
         logger.info("jobhook \(JobhookVersion.current) running", metadata: [
-            "config": "\(config.resolvedPath)", "cce": "\(fetcher.endpoint)", "state": "\(loaded.state.path)",
+            "config": "\(config.resolvedPath)", "cce": "\(loaded.cce.endpoint ?? loaded.cce.region)", "state": "\(loaded.state.path)",
         ])
         try await daemon.run()
         logger.info("stopped")
@@ -60,5 +49,22 @@ func openStore(_ path: String) throws -> SQLiteStore {
     } catch {
         printError("\(error)")
         throw ExitCode(1)
+    }
+}
+
+/// Builds what a command runs, turning start-up failures into the documented exit codes: 1 when the
+/// state store cannot be used, 2 for CCE settings or anything else in the config.
+func startOrExit<T>(_ start: () async throws -> T) async throws -> T {
+    do {
+        return try await start()
+    } catch let error as StoreError {
+        printError("\(error)")
+        throw ExitCode(1)
+    } catch let error as CCEError {
+        printError("\(error)")
+        throw ExitCode(2)
+    } catch {
+        printError("cannot start: \(error)")
+        throw ExitCode(2)
     }
 }

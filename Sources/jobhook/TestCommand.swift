@@ -35,7 +35,7 @@ struct TestCommand: AsyncParsableCommand {
         defer { http?.shutdown() }
         for change in changes {
             print("\(change.level.rawValue) \(change.uid) \(change.job.type ?? "?"): \(DeliveryPlanner.transition(change))")
-            let deliveries = DeliveryPlanner.deliveries(for: change, config: loaded)
+            let deliveries = Pipeline.plan([change], config: loaded)
             if deliveries.isEmpty { print("  no rule matches") }
             for delivery in deliveries {
                 print("  rule \(delivery.rule) → receiver \(delivery.receiver) (webhook-id \(delivery.id))")

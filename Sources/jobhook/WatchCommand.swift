@@ -4,6 +4,7 @@ import CurlHTTP
 import Foundation
 import JobhookCore
 import Logging
+import Synchronization
 
 /// `jobhook watch JOB_ID…`: follows jobs in the foreground until every one is terminal.
 struct WatchCommand: AsyncParsableCommand {
@@ -53,22 +54,54 @@ struct WatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = LoggingOptions.bootstrap(level: logLevel, format: .text)
-        var loaded = try loadConfig()
-        if let timeout { loaded.poll.jobTimeout = timeout }
-        if let interval { loaded.poll.interval = interval }
-        let http = CurlClient()
-        defer { http.shutdown() }
-        let client: CCEClient
+        var loaded: Config
         do {
-            client = try loaded.cce.client(http: http, logger: logger)
+            loaded = try ConfigLoader.loadForWatch(
+                path: config.resolvedPath, explicit: config.path != nil || !(ProcessInfo.processInfo.environment["JOBHOOK_CONFIG"] ?? "").isEmpty,
+                environment: ProcessInfo.processInfo.environment,
+                overrides: CCEOverrides(region: region, endpoint: endpoint, projectID: projectID))
         } catch {
-            printError("\(error)")
+            for problem in error.problems { printError(problem.description) }
             throw ExitCode(2)
         }
-        let notify = !noNotify && !loaded.rules.isEmpty
-        let follower = try JobFollower(jobIDs: uniqueJobIDs, config: loaded, client: client, http: http, notify: notify,
-                                       output: json ? .json : isatty(STDOUT_FILENO) == 1 ? .tree : .lines, logger: logger)
-        let code = await follower.run()
+        if let timeout { loaded.poll.jobTimeout = timeout }
+        if let interval { loaded.poll.interval = interval }
+        if noNotify { loaded.rules = [] }
+        var pollSettings = loaded.poll.pollerSettings
+        pollSettings.firstPollSpread = .milliseconds(50)
+        let jobIDs = uniqueJobIDs
+        let display = WatchDisplay(jobIDs: jobIDs, output: json ? .json : isatty(STDOUT_FILENO) == 1 ? .tree : .lines)
+        let (events, sink) = AsyncStream.makeStream(of: PollerEvent.self)
+        let http = CurlClient()
+        defer { http.shutdown() }
+        // `jobhook watch` must not touch the daemon's state file: an in-memory store, same engine.
+        let store = try await startOrExit { try SQLiteStore.inMemory() }
+        let engine = try await startOrExit {
+            try await Engine.make(config: loaded, store: store, http: http, pollSettings: pollSettings, logger: logger,
+                                  onEvent: { event in
+                                      display.show(event)
+                                      sink.yield(event)
+                                  })
+        }
+        for id in jobIDs { _ = try await startOrExit { try await engine.watches.add(id, source: .cli) } }
+        let outcome = OutcomeBox(FollowOutcome(jobIDs: jobIDs))
+        try await engine.run(logger: logger) {
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        display.redraw()
+                        try? await Task.sleep(for: .seconds(1))
+                    }
+                }
+                for await event in events {
+                    if outcome.observe(event) { break }
+                }
+                group.cancelAll()
+            }
+            display.redraw()
+            await Self.waitForDeliveries(store)
+        }
+        let code = outcome.exitStatus
         if code != 0 { throw ExitCode(code) }
     }
 
@@ -77,28 +110,29 @@ struct WatchCommand: AsyncParsableCommand {
         return jobIDs.filter { seen.insert($0).inserted }
     }
 
-    /// The config file when there is one (explicit -c or $JOBHOOK_CONFIG must exist; ./rules.yaml
-    /// may be absent), else settings from the environment; flags override either.
-    private func loadConfig() throws -> Config {
-        var environment = ProcessInfo.processInfo.environment
-        // Flags stand in for the SDK variables where the file says nothing, and override it below.
-        if let region { environment["HUAWEICLOUD_SDK_REGION"] = region }
-        if let projectID { environment["HUAWEICLOUD_SDK_PROJECT_ID"] = projectID }
-        var loaded: Config
-        if config.path != nil || !(environment["JOBHOOK_CONFIG"] ?? "").isEmpty || FileManager.default.fileExists(atPath: config.resolvedPath) {
-            loaded = try config.load(environment: environment)
-        } else {
-            guard let region = region ?? environment["HUAWEICLOUD_SDK_REGION"] ?? (endpoint != nil ? "custom" : nil) else {
-                printError("no config file (\(config.resolvedPath)) and no region: pass --region or set HUAWEICLOUD_SDK_REGION")
-                throw ExitCode(2)
-            }
-            loaded = Config(cce: CCESettings(
-                region: region, projectID: environment["HUAWEICLOUD_SDK_PROJECT_ID"],
-                auth: AuthSettings.fromEnvironment(environment)))
+    /// Notifications go out before the command exits: wait (bounded) for the queue to empty.
+    private static func waitForDeliveries(_ store: SQLiteStore) async {
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < .seconds(30), !Task.isCancelled {
+            if ((try? await store.pendingCount()) ?? 0) == 0 { return }
+            try? await Task.sleep(for: .milliseconds(100))
         }
-        if let region { loaded.cce.region = region }
-        if let endpoint { loaded.cce.endpoint = endpoint }
-        if let projectID { loaded.cce.projectID = projectID }
-        return loaded
+        printError("some notifications were still being retried when watch ended")
     }
+}
+
+/// The outcome, shared between the event loop and the exit.
+private final class OutcomeBox: Sendable {
+    private let value: Mutex<FollowOutcome>
+    init(_ outcome: FollowOutcome) { value = Mutex(outcome) }
+
+    /// Adds an event; true once every job has ended.
+    func observe(_ event: PollerEvent) -> Bool {
+        value.withLock { outcome in
+            outcome.observe(event)
+            return outcome.isComplete
+        }
+    }
+
+    var exitStatus: Int32 { value.withLock { $0.exitStatus } }
 }

@@ -16,7 +16,7 @@ import TestSupport
 
         init(_ client: CurlClient) {
             self.client = client
-            executor = client.executor!
+            executor = client.executor
         }
 
         /// The thread before and after the request, and the status.
@@ -52,7 +52,7 @@ import TestSupport
         let server = try LoopbackServer { _ in .status(200) }
         defer { server.stop() }
         let client = CurlClient()
-        let executor = try #require(client.executor)
+        let executor = client.executor
 
         let onCurlThread = try await Task(executorPreference: executor) {
             let before = UInt(pthread_self())

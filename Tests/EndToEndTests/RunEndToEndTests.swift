@@ -143,8 +143,14 @@ import TestSupport
             watch: ["job-ok"])
         let daemon = try harness.startDaemon(config: config)
         let sent = await eventually(timeout: .seconds(30)) { receiver.requests.count >= 1 }
-        try await Task.sleep(for: .milliseconds(800))
-        let listing = try await harness.run(["deliveries", "list", "--dead", "-c", config])
+        // The dead letter is recorded just after the answer; on a busy machine that takes a moment.
+        var listing = try await harness.run(["deliveries", "list", "--dead", "-c", config])
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !listing.stdout.contains("dead"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            listing = try await harness.run(["deliveries", "list", "--dead", "-c", config])
+        }
+        try await Task.sleep(for: .milliseconds(300))  // a retry, were there one, would show up now
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)
         await harness.stop()

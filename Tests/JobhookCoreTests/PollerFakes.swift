@@ -73,15 +73,19 @@ final class PollerBox<Value: Sendable>: Sendable {
     var value: Value { mutex.withLock { $0 } }
 }
 
-/// Collects a poller's events as they come.
+/// Collects a poller's events as they come, and records each at once (as the pipeline does after
+/// a store commit), so the poller moves on to the next phases.
 final class PollerEventLog: Sendable {
     private let box = PollerBox<[PollerEvent]>([])
     private let task: Task<Void, Never>
 
-    init(_ events: AsyncStream<PollerEvent>) {
+    init(_ poller: Poller, recording: Bool = true) {
         let box = box
         task = Task {
-            for await event in events { box.withLock { $0.append(event) } }
+            for await event in poller.events {
+                box.withLock { $0.append(event) }
+                if recording { await poller.recorded(event) }
+            }
         }
     }
 

@@ -25,7 +25,7 @@ struct PollerMeasure {
             settings: .init(interval: .milliseconds(1), concurrency: 64, maxRPS: 1e9, jobTimeout: .seconds(3600),
                             firstPollSpread: .milliseconds(1)),
             logger: Logger(label: "m", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let drain = Task { var n = 0; for await _ in poller.events { n += 1 }; return n }
+        let drain = Task { var n = 0; for await event in poller.events { n += 1; await poller.recorded(event) }; return n }
         let run = Task { await poller.run() }
         let addStart = ContinuousClock.now
         await poller.watch(contentsOf: (0..<10_000).map { "job-\($0)" })

@@ -44,7 +44,7 @@ struct PollerSimulatorTests {
         let sim = try await CCESimulator(scenario: scenario).start()
         defer { Task { await sim.stop() } }
         let poller = Poller(fetcher: try client(sim, timeout: .milliseconds(300)), settings: settings(), logger: quiet)
-        let log = PollerEventLog(poller.events)
+        let log = PollerEventLog(poller)
         let run = Task { await poller.run() }
         defer { run.cancel() }
         await poller.watch("j")
@@ -60,7 +60,6 @@ struct PollerSimulatorTests {
     struct ThreadRecordingFetcher: JobFetching {
         let client: CCEClient
         let threads = PollerBox<Set<UInt>>([])
-        var executor: (any SerialExecutor & TaskExecutor)? { client.executor }
 
         func showJob(_ id: String) async throws(CCEError) -> Job {
             threads.withLock { _ = $0.insert(UInt(pthread_self())) }
@@ -75,8 +74,8 @@ struct PollerSimulatorTests {
         defer { Task { await sim.stop() } }
         let fetcher = ThreadRecordingFetcher(client: try client(sim))
         let curlThread = await Task(executorPreference: http.executor) { UInt(pthread_self()) }.value
-        let poller = Poller(fetcher: fetcher, settings: settings(), logger: quiet)
-        let log = PollerEventLog(poller.events)
+        let poller = Poller(fetcher: fetcher, executor: http.executor, settings: settings(), logger: quiet)
+        let log = PollerEventLog(poller)
         let run = Task { await poller.run() }
         defer { run.cancel() }
         for id in ids { await poller.watch(id) }
@@ -91,7 +90,7 @@ struct PollerSimulatorTests {
         let sim = try await CCESimulator(scenario: scenario).start()
         defer { Task { await sim.stop() } }
         let poller = Poller(fetcher: try client(sim), settings: settings(), logger: quiet)
-        let log = PollerEventLog(poller.events)
+        let log = PollerEventLog(poller)
         let run = Task { await poller.run() }
         defer { run.cancel() }
         await poller.watch("a")
@@ -124,7 +123,7 @@ struct PollerSimulatorTests {
         let sim = try await CCESimulator(scenario: Scenario(jobs: [job("old", steps: [(0, "Running", "Running")])])).start()
         defer { Task { await sim.stop() } }
         let poller = Poller(fetcher: try client(sim), settings: settings(), logger: quiet)
-        let log = PollerEventLog(poller.events)
+        let log = PollerEventLog(poller)
         let run = Task { await poller.run() }
         defer { run.cancel() }
         await poller.watch("old")

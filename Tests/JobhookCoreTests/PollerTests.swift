@@ -26,7 +26,7 @@ struct PollerTests {
     {
         let poller = Poller(fetcher: fetcher, settings: settings, clock: clock, random: { 0.5 },
                             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), knownPhases: known)
-        let log = PollerEventLog(poller.events)
+        let log = PollerEventLog(poller)
         let task = Task { await poller.run() }
         return (poller, log, { task.cancel(); await task.value })
     }
@@ -116,8 +116,8 @@ struct PollerTests {
         let times = fetcher.requests.map(\.at)
         let gaps = zip(times.dropFirst(), times).map { ($0 - $1) / .seconds(1) }
         #expect(gaps.count >= 4)
-        // random 0.5 → each wait is 0.75 × the step: 1, 2, 4, 8… seconds, capped at 60.
-        #expect(gaps.prefix(4).enumerated().allSatisfy { i, gap in gap >= 0.75 * pow(2, Double(i)) - 0.2 })
+        // random 0.5 → each wait is halfway between 1 s and the doubling step: 1, 1.5, 2.5, 4.5… s (`Backoff`), capped at 60.
+        #expect(gaps.prefix(4).enumerated().allSatisfy { i, gap in gap >= 1 + (pow(2, Double(i)) - 1) / 2 - 0.2 })
         #expect(gaps.allSatisfy { $0 <= 60.5 })
         await stop()
     }
@@ -214,7 +214,7 @@ struct PollerTests {
         let poller = Poller(fetcher: fetcher, settings: settings(interval: .seconds(5), jobTimeout: .seconds(60)),
                             clock: clock, random: { 0.5 }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
                             wallClock: { now })
-        let log = PollerEventLog(poller.events)
+        let log = PollerEventLog(poller)
         let task = Task { await poller.run() }
         await poller.watch("old", since: now.addingTimeInterval(-50))
         await advanceClock(clock, by: .seconds(9), step: .seconds(1))
@@ -282,7 +282,16 @@ struct PollerTests {
         for i in 0..<5 { fetcher.script("j\(i)", [.job(.cluster("j\(i)", "Running"))]) }
         let task = Task { await poller.run() }
         for i in 0..<5 { await poller.watch("j\(i)") }
-        await advanceClock(clock, by: .seconds(105), step: .milliseconds(200))
+        // Step by step, letting the poller catch up with each reading (two hops through its
+        // executor), so a busy machine cannot merge two due times into one request time.
+        var moved = Duration.zero
+        while moved < .seconds(105) {
+            clock.advance(by: .milliseconds(200))
+            moved += .milliseconds(200)
+            _ = await poller.pollCount
+            try? await Task.sleep(for: .milliseconds(2))
+            _ = await poller.pollCount
+        }
         let second = (0..<5).compactMap { i in fetcher.requests.filter { $0.jobID == "j\(i)" }.dropFirst().first?.at }
         #expect(second.count == 5)
         #expect(Set(second).count == 5)

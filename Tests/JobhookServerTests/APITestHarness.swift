@@ -20,16 +20,19 @@ struct APITestHarness {
         _ body: @Sendable (APITestHarness) async throws -> T
     ) async throws -> T {
         let store = try SQLiteStore.inMemory()
-        var hooks = APIServer.Hooks(store: store)
-        hooks.readiness = readiness
-        hooks.metrics = { "jobhook_up 1\n" }
+        let client = CurlClient()
+        defer { client.shutdown() }
         var quiet = Logger(label: "jobhook.api.test")
         quiet.logLevel = .critical
+        // The daemon's own wiring; the poller is not run, so added watches are recorded, not polled.
+        let engine = try await Engine(config: Config(cce: CCESettings(region: "test")), store: store,
+                                      fetcher: UnreachableCCE(), http: client, logger: quiet)
+        var hooks = APIServer.Hooks(engine: engine)
+        hooks.readiness = readiness
+        hooks.metrics = { "jobhook_up 1\n" }
         let server = try APIServer(listen: "127.0.0.1:0", token: token.map(Secret.init), hooks: hooks, logger: quiet)
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = server.application(onServerRunning: { portSink.yield($0) })
-        let client = CurlClient()
-        defer { client.shutdown() }
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try? await app.run()
@@ -69,4 +72,11 @@ struct APITestHarness {
 struct HarnessError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// CCE for a poller that never runs.
+struct UnreachableCCE: JobFetching {
+    func showJob(_ id: String) async throws(CCEError) -> Job {
+        throw CCEError(.transport(.cancelled), jobID: id, message: "the API tests run no poller")
+    }
 }

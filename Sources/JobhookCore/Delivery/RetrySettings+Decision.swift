@@ -1,9 +1,7 @@
 public import Foundation
 
 /// When to try a failed delivery again, and when to give up — pure, so tests drive it with a seeded
-/// random source (`random` draws uniformly from 0..<1). The wait before retry n is drawn uniformly between `initialBackoff` and
-/// min(`maxBackoff`, `initialBackoff`·2^(n-1)) ("full jitter" with a floor, so a retry storm spreads
-/// out but never hammers), and is never shorter than the receiver's `Retry-After`.
+/// random source. Waits follow `Backoff` and are never shorter than the receiver's `Retry-After`.
 extension RetrySettings {
     public enum Decision: Sendable, Hashable {
         case delivered
@@ -40,11 +38,7 @@ extension RetrySettings {
 
     /// The randomised wait before retry `n` (n = 1 after the first attempt failed).
     public func backoff(beforeRetry n: Int, random: () -> Double) -> Duration {
-        let low = initialBackoff.seconds
-        let exponent = Double(min(max(n - 1, 0), 62))
-        let high = max(low, min(maxBackoff.seconds, low * pow(2, exponent)))
-        let drawn = low + (high - low) * min(max(random(), 0), 1)
-        return .milliseconds(Int64(drawn * 1000))
+        Backoff(initial: initialBackoff, maximum: maxBackoff).wait(beforeRetry: n, random: random)
     }
 }
 

@@ -3,29 +3,42 @@ public import Foundation
 public import Logging
 public import ServiceLifecycle
 
-/// The stage between sensing and acting: reads the poller's events, plans the deliveries each phase
-/// change owes and records phases and deliveries in one store transaction, then wakes the dispatcher.
-/// Because the record is atomic, a crash either keeps both (the dispatcher resumes) or neither (the
-/// next poll sees the same change again and plans the same event ids).
+/// The assembly line between sensing and acting. Every event the poller reports goes through the
+/// same stages, in this order:
+///
+///     track     the poller diffs each job tree against the recorded phases (PhaseTracker)
+///     route     rules match each phase change to receivers (Router)
+///     silence   (reserved: silences drop matches here)
+///     render    each match becomes the exact request to send (Renderer, via DeliveryPlanner)
+///     persist   phases, deliveries and the watch's end in one store transaction
+///     dispatch  the dispatcher is woken and delivers with retries
+///
+/// Because persisting is atomic, a crash keeps both phases and deliveries (the dispatcher resumes)
+/// or neither (the next poll sees the same change again and plans the same event ids). Only after
+/// the store accepted an event does the poller count it as recorded (`Poller.recorded`).
 public struct Pipeline: Service {
-    /// Also told every event (the demo and `watch` print them).
+    /// Told every event once it is recorded (the demo and `watch` print them).
     public typealias Observer = @Sendable (PollerEvent) async -> Void
 
     let poller: Poller
+    let watches: WatchList
     let store: any DeliveryStore
     let dispatcher: Dispatcher
     let config: ConfigSource
     let logger: Logger
     let observer: Observer?
+    let now: @Sendable () -> Date
 
-    public init(poller: Poller, store: any DeliveryStore, dispatcher: Dispatcher, config: ConfigSource,
-                logger: Logger = Logger(label: "jobhook.pipeline"), observer: Observer? = nil) {
+    public init(poller: Poller, watches: WatchList, store: any DeliveryStore, dispatcher: Dispatcher, config: ConfigSource,
+                logger: Logger, observer: Observer? = nil, now: @escaping @Sendable () -> Date = Date.init) {
         self.poller = poller
+        self.watches = watches
         self.store = store
         self.dispatcher = dispatcher
         self.config = config
         self.logger = logger
         self.observer = observer
+        self.now = now
     }
 
     /// Records every event until the poller's stream ends. Not cut short by graceful shutdown: the
@@ -35,68 +48,74 @@ public struct Pipeline: Service {
     public func run() async throws {
         for await event in poller.events {
             await handle(event)
-            await observer?(event)
         }
         try? await gracefulShutdown()
     }
 
-    /// Records one event (public so `jobhook watch` can drive it without the service loop).
-    public func handle(_ event: PollerEvent) async {
-        let now = Date()
+    /// One event through the stages. Returns false when the store refused it: nothing is counted as
+    /// recorded, so the poller reports it again.
+    @discardableResult
+    public func handle(_ event: PollerEvent) async -> Bool {
+        do throws(StoreError) {
+            try await record(event)
+        } catch {
+            logger.error("cannot record; the change will be detected again", metadata: [
+                "job_id": "\(event.jobID ?? "")", "error": "\(error)",
+            ])
+            return false
+        }
+        await poller.recorded(event)
+        await observer?(event)
+        return true
+    }
+
+    private func record(_ event: PollerEvent) async throws(StoreError) {
         switch event {
         case .changes(let changes, let tree):
             guard let jobID = event.jobID else { return }
-            await record(jobID: jobID, tree: tree, changes: changes, state: nil)
+            try await process(changes, of: jobID, tree: tree, ending: tree.isFinished ? .finished : nil)
         case .finished(let jobID, _):
-            await setState(jobID, .finished, at: now)
+            try await watches.finish(jobID, .finished)
         case .timedOut(let jobID):
             logger.warning("job did not finish within poll.job_timeout; no longer watched", metadata: ["job_id": "\(jobID)"])
-            let tree = (try? await store.watch(jobID))?.flatMap(\.tree)
-            if let tree, let change = PhaseTracker.timeout(of: tree, rootID: jobID, detectedAt: now) {
-                await record(jobID: jobID, tree: tree, changes: [change], state: .timedOut)
+            if let tree = try await store.watch(jobID)?.tree,
+               let change = PhaseTracker.timeout(of: tree, rootID: jobID, detectedAt: now()) {
+                try await process([change], of: jobID, tree: tree, ending: .timedOut)
             } else {
-                await setState(jobID, .timedOut, at: now)
+                try await watches.finish(jobID, .timedOut)
             }
         case .expired(let jobID, let error):
             logger.warning("job expired from CCE's job history; no longer watched", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
-            await setState(jobID, .expired, at: now)
+            try await watches.finish(jobID, .expired)
         case .failed(let jobID, let error):
             logger.error("poll failed", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
-            if error.isNotFound { await setState(jobID, .expired, at: now) }
+            if error.isNotFound || !error.isTransient { try await watches.finish(jobID, .expired) }
         case .credentialsRejected(let error):
             logger.critical("CCE rejected the credentials; polling stopped until they are fixed", metadata: ["error": "\(error)"])
         }
     }
 
-    private func record(jobID: String, tree: Job, changes: [PhaseChange], state: Watch.State?) async {
-        let current = config.current
-        let deliveries = changes.flatMap { DeliveryPlanner.deliveries(for: $0, config: current) }
-        let poll = PollRecord(jobID: jobID, tree: tree, phases: PhaseTracker.phases(of: tree), deliveries: deliveries, watchState: state)
-        do {
-            try await store.record(poll)
-            for change in changes {
-                JobhookMetrics.phaseChange(type: change.job.type ?? "", phase: change.to, level: change.level.rawValue)
-                logger.info("phase change", metadata: [
-                    "job_id": "\(jobID)", "uid": "\(change.uid)", "level": "\(change.level.rawValue)",
-                    "from": "\(change.from)", "to": "\(change.to)",
-                ])
-            }
-            for delivery in deliveries { JobhookMetrics.ruleMatched(delivery.rule) }
-            if !deliveries.isEmpty { await dispatcher.wake() }
-        } catch {
-            // Not recorded: make the poller forget these phases so the next poll reports them again.
-            logger.error("cannot record phase changes; they will be detected again", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
-            if let known = try? await store.knownPhases() {
-                await poller.forget(Set(changes.map(\.uid)), restoring: known)
-            }
+    /// route → silence → render → persist → dispatch, for the changes one poll found.
+    private func process(_ changes: [PhaseChange], of jobID: String, tree: Job, ending: Watch.State?) async throws(StoreError) {
+        let deliveries = Self.plan(changes, config: config.current)                                // route → render
+        let poll = PollRecord(jobID: jobID, tree: tree, phases: PhaseTracker.phases(of: tree, rootID: jobID),
+                              deliveries: deliveries, watchState: ending)
+        try await store.record(poll)                                                            // persist
+        for change in changes {
+            JobhookMetrics.phaseChange(type: change.job.type ?? "", phase: change.to, level: change.level.rawValue)
+            logger.info("phase change", metadata: [
+                "job_id": "\(jobID)", "uid": "\(change.uid)", "level": "\(change.level.rawValue)",
+                "from": "\(change.from)", "to": "\(change.to)",
+            ])
         }
+        for delivery in deliveries { JobhookMetrics.ruleMatched(delivery.rule) }
+        if !deliveries.isEmpty { await dispatcher.wake() }                                      // dispatch
     }
 
-    private func setState(_ jobID: String, _ state: Watch.State, at date: Date) async {
-        do {
-            try await store.setWatchState(jobID, state, at: date)
-        } catch {
-            logger.error("cannot record watch state", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
-        }
+    /// The pure stages: the deliveries `changes` owe under `config` — every rule that matches
+    /// (route), less what a silence covers (silence: next), rendered now so retries send the same
+    /// bytes (render). `jobhook test` prints exactly this.
+    public static func plan(_ changes: [PhaseChange], config: Config) -> [Delivery] {
+        changes.flatMap { DeliveryPlanner.deliveries(for: $0, config: config) }
     }
 }

@@ -23,16 +23,10 @@ struct PollerMetrics: Sendable {
 }
 
 extension Poller {
-    func countRequest(_ result: Result<Job, CCEError>, took: Duration) {
+    func countRequest(_ answer: PollAnswer, took: Duration) {
         metrics.duration.record(took.seconds)
-        let outcome: String
-        switch result {
-        case .success: outcome = "ok"
-        case .failure(let error):
-            outcome = error.isNotFound ? "not_found" : error.isAuthFailure ? "auth" : error.isThrottled ? "throttled" : "error"
-        }
-        metrics.requests[outcome]?.increment()
-        if outcome == "auth" { metrics.authFailures.increment() }
+        metrics.requests[answer.metricOutcome]?.increment()
+        if case .credentialsRejected = answer { metrics.authFailures.increment() }
     }
 
     func recordWatchedCount() {

@@ -5,50 +5,39 @@ public import ServiceLifecycle
 
 /// Polls every watched job on one CCE client and reports phase changes as `PollerEvent`s.
 ///
-/// One scheduler loop serves all jobs from a min-heap timetable (`PollSchedule`), so 10,000 watched
-/// jobs cost a dictionary entry and a heap slot each, not a task or timer each. Limits are global:
-/// at most `concurrency` requests in flight and at most `maxRPS` per second (requests spaced on the
-/// injected clock). Faults never stop the loop: transient ones back off the job, 429 pauses everyone,
-/// 401/403 stops everything until the credentials are fixed or a cool-down passes.
+/// One scheduler loop serves all jobs from one `Timetable`, so 10,000 watched jobs cost a dictionary
+/// entry and a heap entry each, not a task or timer each. `Admission` decides when a poll may start
+/// (credentials, 429 pause, concurrency, request rate); `PollAnswer` says what an answer means.
+///
+/// The store is the truth for phases: the poller diffs each answer against the phases its consumer
+/// has *recorded* (`recorded(_:)`), never against what it merely reported, so a store write that
+/// fails leaves nothing in memory ahead of the store and the next poll reports the same changes
+/// again. For the same reason a finished job keeps its place on the timetable until its end is recorded.
 public actor Poller: Service {
     /// Everything the poller reports. Finishes when `run()` returns.
     public nonisolated let events: AsyncStream<PollerEvent>
 
     let fetcher: any JobFetching
-    /// The fetcher's executor (the curl thread) or a private serial queue: see `unownedExecutor`.
-    /// Polls and the timer prefer it too, so they never leave the poller's thread.
+    /// The HTTP client's thread in production (`Engine.make`), else a private serial queue: see
+    /// `unownedExecutor`. Polls and the timer prefer it too, so they never leave the poller's thread.
     let executor: any SerialExecutor & TaskExecutor
     let settings: Settings
     let clock: PollerClock
     let random: @Sendable () -> Double
     let wallClock: @Sendable () -> Date
-    var logger: Logger
+    let logger: Logger
     let metrics = PollerMetrics()
     let eventSink: AsyncStream<PollerEvent>.Continuation
 
-    /// Last recorded phase by uid, over every job and sub-job ever seen (kept after a job is dropped,
-    /// so watching it again does not repeat its events).
+    /// Last recorded phase by uid, over every job and sub-job ever recorded (kept after a job is
+    /// dropped, so watching it again does not repeat its events).
     var phases: [String: String]
     var jobs: [String: Watched] = [:]
-    var schedule = PollSchedule()
-    var nextTicket: UInt64 = 0
-
+    var timetable = Timetable()
+    var admission: Admission
     var inFlight = 0
     /// Polls answered (successfully or not) since start: for metrics and measurements.
     public internal(set) var pollCount = 0
-    /// Request tokens for `maxRPS` (a token bucket holding at most one batch window's worth).
-    var tokens: Double = 1
-    var tokensCountedAt: Duration = .zero
-    /// Current rate: `maxRPS`, halved on each 429 and recovered gradually on success.
-    var rate: Double
-    /// No request starts before this (429).
-    var throttledUntil: Duration = .zero
-    /// Set after 401/403: no request starts before this.
-    var credentialsBlockedUntil: Duration?
-    /// False until a poll succeeds (and again after a rejection): meanwhile only one request is in
-    /// flight, so bad credentials cost one failed authentication, never `concurrency` of them at
-    /// once (five failed AK/SK signatures in a row lock the key for five minutes).
-    var credentialsConfirmed = false
 
     var stopping = false
     var waiter: CheckedContinuation<Void, Never>?
@@ -57,35 +46,34 @@ public actor Poller: Service {
 
     /// State of one watched job.
     struct Watched {
-        /// Identifies this watch, so a poll answer for an unwatched-then-rewatched job is ignored.
-        var ticket: UInt64
-        /// The schedule slot that is current for this job (older slots are stale).
-        var slot: UInt64 = 0
+        /// The number of the job's current timetable entry, and of the poll that entry starts: an
+        /// entry or an answer with another number is stale.
+        var entry: UInt64 = 0
         var deadline: Duration
         var failures = 0
-        var polling = false
         var answered = false
     }
 
     /// - Parameters:
+    ///   - executor: where the poller and its polls run (nil: a private serial queue).
     ///   - random: a uniform draw in `0..<1`, injected so tests can pin jitter.
     ///   - knownPhases: phase by uid from the store, so a restart does not repeat changes.
     ///   - wallClock: stamps `PhaseChange.detectedAt` and turns `watch(since:)` into clock time.
     public init(
-        fetcher: any JobFetching, settings: Settings = Settings(), clock: any Clock<Duration> = ContinuousClock(),
+        fetcher: any JobFetching, executor: (any SerialExecutor & TaskExecutor)? = nil, settings: Settings = Settings(), clock: any Clock<Duration> = ContinuousClock(),
         random: @escaping @Sendable () -> Double = JitterRandom().next,
-        logger: Logger = Logger(label: "jobhook.poller"), knownPhases: [String: String] = [:],
+        logger: Logger, knownPhases: [String: String] = [:],
         wallClock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.fetcher = fetcher
-        self.executor = fetcher.executor ?? SerialQueueExecutor(label: "jobhook-poller")
+        self.executor = executor ?? SerialQueueExecutor(label: "jobhook-poller")
         self.settings = settings
         self.clock = PollerClock(clock)
         self.random = random
         self.logger = logger
         self.phases = knownPhases
         self.wallClock = wallClock
-        self.rate = settings.maxRPS
+        self.admission = Admission(settings: settings)
         (events, eventSink) = AsyncStream.makeStream(of: PollerEvent.self, bufferingPolicy: .unbounded)
     }
 
@@ -104,11 +92,9 @@ public actor Poller: Service {
         let now = clock.now()
         var started = now
         if let since {
-            let age = max(0, wallClock().timeIntervalSince(since))
-            started = now - .seconds(age)
+            started = now - .seconds(max(0, wallClock().timeIntervalSince(since)))
         }
-        nextTicket += 1
-        jobs[jobID] = Watched(ticket: nextTicket, deadline: started + settings.jobTimeout)
+        jobs[jobID] = Watched(deadline: started + settings.jobTimeout)
         reschedule(jobID, at: now + settings.firstPollSpread * random())
         recordWatchedCount()
         wake()
@@ -133,19 +119,25 @@ public actor Poller: Service {
 
     public func isWatching(_ jobID: String) -> Bool { jobs[jobID] != nil }
 
-
-    /// Recorded phases by uid (for the store and for tests).
+    /// Recorded phases by uid (for tests).
     public var knownPhases: [String: String] { phases }
 
-    /// Adds recorded phases (e.g. loaded from the store after start) without polling anything.
-    public func remember(_ known: [String: String]) {
-        phases.merge(known) { _, new in new }
+    /// The consumer stored `event`: its phases become the ones later answers are compared with, and
+    /// a finished job leaves the timetable. Until then the job is polled (and reported) again.
+    public func recorded(_ event: PollerEvent) {
+        switch event {
+        case .changes(let changes, _):
+            for change in changes { phases[change.uid] = change.to }
+        case .finished(let jobID, _):
+            unwatch(jobID)
+        case .timedOut, .expired, .failed, .credentialsRejected:
+            break
+        }
     }
 
     /// Lifts the stop after 401/403 at once (after the user fixed the credentials or reloaded config).
     public func resumeAfterCredentialsFixed() {
-        guard credentialsBlockedUntil != nil else { return }
-        credentialsBlockedUntil = nil
+        guard admission.credentialsFixed() else { return }
         logger.info("resuming polls after credentials fix")
         wake()
     }
@@ -157,13 +149,9 @@ public actor Poller: Service {
         await withTaskCancellationOrGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 while !stopping {
-                    guard let jobID = await nextDueJob() else { continue }
-                    guard var watched = jobs[jobID] else { continue }
-                    watched.polling = true
-                    jobs[jobID] = watched
+                    guard let (jobID, entry) = await nextDuePoll() else { continue }
                     inFlight += 1
                     let fetcher = fetcher
-                    let ticket = watched.ticket
                     group.addTask(executorPreference: executor) {
                         let result: Result<Job, CCEError>
                         let started = ContinuousClock.now
@@ -172,7 +160,7 @@ public actor Poller: Service {
                         } catch {
                             result = .failure(error)
                         }
-                        await self.complete(jobID, ticket: ticket, result: result, took: ContinuousClock.now - started)
+                        await self.complete(jobID, entry: entry, result: result, took: ContinuousClock.now - started)
                     }
                 }
                 group.cancelAll()
@@ -189,58 +177,36 @@ public actor Poller: Service {
         wake()
     }
 
-    /// Waits until a job may be polled now and takes its slot and a request token; nil after a wait
+    /// Waits until a job may be polled now and takes its entry and a request token; nil after a wait
     /// (the caller loops and asks again, because anything may have changed meanwhile).
-    private func nextDueJob() async -> String? {
+    private func nextDuePoll() async -> (jobID: String, entry: UInt64)? {
         let now = clock.now()
-        if let until = credentialsBlockedUntil {
-            if now < until { await sleep(until: until); return nil }
-            credentialsBlockedUntil = nil
+        if case .wait(let until) = admission.gate(now: now, inFlight: inFlight) { await sleep(until: until); return nil }
+        while let first = timetable.first, jobs[first.jobID]?.entry != first.number {
+            timetable.removeFirst()
         }
-        if now < throttledUntil { await sleep(until: throttledUntil); return nil }
-        if inFlight >= (credentialsConfirmed ? settings.concurrency : 1) { await sleep(until: nil); return nil }
-        while let top = schedule.top, jobs[top.jobID]?.slot != top.ticket {
-            schedule.removeTop()
-        }
-        guard let top = schedule.top, let watched = jobs[top.jobID] else { await sleep(until: nil); return nil }
+        guard let first = timetable.first, let watched = jobs[first.jobID] else { await sleep(until: nil); return nil }
         // Jobs due within the batch window go together: one wake-up (a timer, thread hand-offs)
         // then serves several polls, each at most a few milliseconds early.
         let window = settings.batchWindow
-        if now + window < top.due { await sleep(until: top.due); return nil }
+        if now + window < first.due { await sleep(until: first.due); return nil }
         if now + window >= watched.deadline {
-            schedule.removeTop()
-            jobs[top.jobID] = nil
-            logger.notice("job timed out", metadata: ["job": "\(top.jobID)"])
-            eventSink.yield(.timedOut(jobID: top.jobID))
+            timetable.removeFirst()
+            jobs[first.jobID] = nil
+            logger.notice("job timed out", metadata: ["job": "\(first.jobID)"])
+            eventSink.yield(.timedOut(jobID: first.jobID))
             return nil
         }
-        if let until = takeRequestToken(now: now) { await sleep(until: until); return nil }
-        schedule.removeTop()
-        return top.jobID
-    }
-
-    /// Spends a request token, or says when to look again. The bucket refills at `rate` and holds
-    /// one batch window's worth (at least one), so over any span T at most `rate × T + burst` start.
-    /// When it is empty the loop waits for a quarter of it, not for each token: at the cap, a timer
-    /// per request was most of a poll's cost.
-    private func takeRequestToken(now: Duration) -> Duration? {
-        let burst = max(1, rate * (settings.batchWindow / .seconds(1)))
-        tokens = min(burst, tokens + (now - tokensCountedAt) / .seconds(1) * rate)
-        tokensCountedAt = now
-        if tokens >= 1 {
-            tokens -= 1
-            return nil
-        }
-        return now + .seconds((max(1, burst / 4) - tokens) / rate)
+        if case .wait(let until) = admission.takeToken(now: now) { await sleep(until: until); return nil }
+        timetable.removeFirst()
+        return (first.jobID, first.number)
     }
 
     /// Puts the job's next poll on the timetable (never past its deadline, so timeouts are on time).
     func reschedule(_ jobID: String, at due: Duration) {
         guard var watched = jobs[jobID] else { return }
-        nextTicket += 1
-        watched.slot = nextTicket
+        watched.entry = timetable.schedule(jobID, at: min(due, watched.deadline))
         jobs[jobID] = watched
-        schedule.insert(.init(due: min(due, watched.deadline), ticket: nextTicket, jobID: jobID))
     }
 
     // MARK: Waiting

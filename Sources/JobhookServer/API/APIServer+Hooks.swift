@@ -2,8 +2,8 @@ public import Foundation
 public import JobhookCore
 
 extension APIServer {
-    /// How the API reaches the rest of the daemon. `Hooks(store:)` answers everything from the store;
-    /// the daemon replaces `addWatch`/`removeWatch` with versions that also tell the poller.
+    /// How the API reaches the rest of the daemon.
+    /// `Hooks(engine:)` goes through the watch list, so added watches are polled.
     public struct Hooks: Sendable {
         /// True when the job is now watched for the first time (201), false when already known (200).
         public var addWatch: @Sendable (_ jobID: String) async throws -> Bool
@@ -41,15 +41,21 @@ extension APIServer {
             self.metrics = metrics
         }
 
-        /// Everything straight from the store; watches added here have source `api`.
-        public init(store: any DeliveryStore, now: @escaping @Sendable () -> Date = Date.init) {
+        /// The engine's watch list and store: watches added here have source `api` and are polled at
+        /// once; a retried delivery wakes the dispatcher.
+        public init(engine: Engine) {
+            let store = engine.store
             self.init(
-                addWatch: { try await store.addWatch($0, source: "api", at: now()) },
-                removeWatch: { try await store.removeWatch($0, at: now()) },
+                addWatch: { try await engine.watches.add($0, source: .api).created },
+                removeWatch: { try await engine.watches.remove($0) },
                 watches: { try await store.watches() },
                 watch: { try await store.watch($0) },
                 deliveries: { try await store.deliveries(state: $0, limit: $1) },
-                retryDelivery: { try await store.retry($0, now: now()) }
+                retryDelivery: { id in
+                    let found = try await store.retry(id, now: Date())
+                    if found { await engine.dispatcher.wake() }
+                    return found
+                }
             )
         }
     }

@@ -6,17 +6,14 @@ import UnixSignals
 
 /// Validates and applies a new config (SIGHUP, `POST /-/reload`). Rules and receivers switch at
 /// once; queued deliveries to a receiver that is gone become dead letters when they come due; new
-/// `watch.jobs` start polling. Settings that shape open connections and files (cce, poll, state,
-/// server) need a restart, and the log says so. On any problem the old config stays in force.
+/// `watch.jobs` join the watch list. Settings that shape open connections and files (cce, poll,
+/// state, server) need a restart, and the log says so. On any problem the old config stays in force.
 public struct ConfigReloader: Sendable {
     /// Reads the config file again.
     public typealias Load = @Sendable () -> Result<Config, ConfigError>
 
     let load: Load
-    let config: ConfigSource
-    let store: any DeliveryStore
-    let poller: Poller
-    let dispatcher: Dispatcher
+    let engine: Engine
     let logger: Logger
 
     /// - Returns: nil on success, else the problems (also logged and exported as a metric).
@@ -28,21 +25,17 @@ public struct ConfigReloader: Sendable {
             JobhookMetrics.reload(success: false, at: Date().timeIntervalSince1970)
             return error
         case .success(let new):
-            let old = config.current
-            config.replace(new)
-            await dispatcher.setTargets(new.receivers.map(\.deliveryTarget))
+            let old = engine.config.current
+            engine.config.replace(new)
+            await engine.dispatcher.setTargets(new.receivers.map(\.deliveryTarget))
             for jobID in new.watch.jobs where !old.watch.jobs.contains(jobID) {
-                if (try? await store.addWatch(jobID, source: "config", at: Date())) == true {
-                    await poller.watch(jobID)
+                do {
+                    try await engine.watches.add(jobID, source: .config)
+                } catch {
+                    logger.error("cannot add a configured watch", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
                 }
             }
-            var restartNeeded: [String] = []
-            if old.cce.region != new.cce.region || old.cce.endpoint != new.cce.endpoint || old.cce.projectID != new.cce.projectID {
-                restartNeeded.append("cce")
-            }
-            if old.poll != new.poll { restartNeeded.append("poll") }
-            if old.state != new.state { restartNeeded.append("state") }
-            if old.server.listen != new.server.listen { restartNeeded.append("server") }
+            let restartNeeded = Self.sectionsNeedingRestart(old: old, new: new)
             if !restartNeeded.isEmpty {
                 logger.warning("changes to these sections take effect after a restart", metadata: ["sections": "\(restartNeeded)"])
             }
@@ -50,6 +43,18 @@ public struct ConfigReloader: Sendable {
             JobhookMetrics.reload(success: true, at: Date().timeIntervalSince1970)
             return nil
         }
+    }
+
+    /// The sections whose changes a running daemon cannot apply.
+    static func sectionsNeedingRestart(old: Config, new: Config) -> [String] {
+        var sections: [String] = []
+        if old.cce.region != new.cce.region || old.cce.endpoint != new.cce.endpoint || old.cce.projectID != new.cce.projectID {
+            sections.append("cce")
+        }
+        if old.poll != new.poll { sections.append("poll") }
+        if old.state != new.state { sections.append("state") }
+        if old.server.listen != new.server.listen { sections.append("server") }
+        return sections
     }
 }
 

@@ -1,4 +1,3 @@
-public import CCE
 public import CurlHTTP
 public import Foundation
 public import JobhookCore
@@ -6,68 +5,34 @@ public import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// `jobhook run`: the poller, the pipeline, the dispatcher and the HTTP API over one state store,
-/// run as one ServiceGroup. Services are listed consumers first and the poller last, because
-/// ServiceLifecycle shuts down in reverse order: polling stops first, the pipeline records what the
-/// poller already reported, the dispatcher drains in-flight attempts, and the API goes last.
+/// `jobhook run` (and the demo): the engine's stages plus the HTTP API, reload on SIGHUP and
+/// housekeeping, run as one ServiceGroup. Services are listed consumers first and the poller last,
+/// because ServiceLifecycle shuts down in reverse order: polling stops first, the pipeline records
+/// what the poller already reported, the dispatcher drains in-flight attempts, and the API goes last.
 public struct Daemon: Sendable {
-    public let store: any DeliveryStore
-    public let poller: Poller
-    public let dispatcher: Dispatcher
-    public let config: ConfigSource
-    let pipeline: Pipeline
+    public let engine: Engine
+    let readiness: Readiness
     let api: APIServer?
     let reloader: ConfigReloader?
     let logger: Logger
 
     /// - Parameters:
-    ///   - fetcher: the CCE client (built from `config.cce` by the caller).
     ///   - reload: how to read the config again (SIGHUP, `POST /-/reload`); nil disables reloading.
-    ///   - onEvent / onDelivery: observers for the demo and `watch`.
+    ///   - withAPI: serve `server.listen` (the demo runs without it).
     public init(
-        config: Config, store: any DeliveryStore, fetcher: any JobFetching, http: any HTTPClient,
-        logger: Logger = Logger(label: "jobhook"), withAPI: Bool = true,
-        metrics: @escaping @Sendable () async -> String = { "" },
-        reload: ConfigReloader.Load? = nil,
-        onEvent: Pipeline.Observer? = nil, onDelivery: Dispatcher.Observer? = nil
-    ) async throws {
-        let readiness = Readiness()
-        self.store = store
+        engine: Engine, readiness: Readiness, logger: Logger, withAPI: Bool = true,
+        metrics: @escaping @Sendable () async -> String = { "" }, reload: ConfigReloader.Load? = nil
+    ) throws {
+        self.engine = engine
+        self.readiness = readiness
         self.logger = logger
-        self.config = ConfigSource(config)
-        let known = try await store.knownPhases()
-        poller = Poller(fetcher: fetcher, settings: config.poll.pollerSettings, logger: logger.component("poller"), knownPhases: known)
-        dispatcher = Dispatcher(
-            store: store, http: http, targets: config.receivers.map(\.deliveryTarget),
-            logger: logger.component("dispatcher"), observer: onDelivery)
-        pipeline = Pipeline(
-            poller: poller, store: store, dispatcher: dispatcher, config: self.config,
-            logger: logger.component("pipeline"),
-            observer: { event in
-                switch event {
-                case .credentialsRejected(let error):
-                    readiness.credentialsRejected(error.description)
-                    JobhookMetrics.credentialsBlocked(true)
-                case .changes, .finished:
-                    if readiness.reason != nil { JobhookMetrics.credentialsBlocked(false) }
-                    readiness.pollSucceeded()
-                default: break
-                }
-                await onEvent?(event)
-            })
-        let source = self.config
-        var reloader: ConfigReloader?
-        if let reload {
-            reloader = ConfigReloader(load: reload, config: source, store: store, poller: poller, dispatcher: dispatcher, logger: logger)
-        }
+        let reloader = reload.map { ConfigReloader(load: $0, engine: engine, logger: logger.component("reload")) }
         self.reloader = reloader
+        let config = engine.config.current
         if withAPI, let listen = config.server.listen {
-            var hooks = Self.hooks(store: store, poller: poller, dispatcher: dispatcher)
+            var hooks = APIServer.Hooks(engine: engine)
             if let reloader {
-                hooks.reload = { @Sendable () async -> String? in
-                    guard let error = await reloader.reload() else { return nil }
-                    return error.description
-                }
+                hooks.reload = { @Sendable () async -> String? in await reloader.reload()?.description }
             }
             hooks.readiness = { readiness.reason }
             hooks.metrics = metrics
@@ -75,44 +40,31 @@ public struct Daemon: Sendable {
         } else {
             api = nil
         }
-        try await resumeWatches(config.watch.jobs)
     }
 
-    /// Watches from the config join the store; every watch still `watching` in the store resumes, with
-    /// its original start time so `job_timeout` counts from when it was first added.
-    private func resumeWatches(_ configured: [String]) async throws {
-        let now = Date()
-        for jobID in configured {
-            _ = try await store.addWatch(jobID, source: "config", at: now)
-        }
-        let watching = try await store.watches().filter { $0.state == .watching }
-        for watch in watching {
-            await poller.watch(watch.jobID, since: watch.addedAt)
-        }
-        let pending = try await store.pendingCount()
-        logger.info("state loaded", metadata: ["watching": "\(watching.count)", "pending_deliveries": "\(pending)"])
+    /// The daemon for `config` over libcurl: the engine (with readiness following its events), the
+    /// API, reload; every watch still `watching` in the store resumes. Throws `CCEError` for
+    /// unusable CCE settings, `StoreError` when the store cannot be read, else the API's error.
+    public static func make(
+        config: Config, store: any DeliveryStore, http: CurlClient, logger: Logger, withAPI: Bool = true,
+        metrics: @escaping @Sendable () async -> String = { "" }, reload: ConfigReloader.Load? = nil,
+        onEvent: Pipeline.Observer? = nil
+    ) async throws -> Daemon {
+        let readiness = Readiness()
+        let engine = try await Engine.make(config: config, store: store, http: http, logger: logger, onEvent: { event in
+            readiness.observe(event)
+            await onEvent?(event)
+        })
+        let daemon = try Daemon(engine: engine, readiness: readiness, logger: logger, withAPI: withAPI, metrics: metrics, reload: reload)
+        try await daemon.resumeWatches()
+        return daemon
     }
 
-    static func hooks(store: any DeliveryStore, poller: Poller, dispatcher: Dispatcher) -> APIServer.Hooks {
-        var hooks = APIServer.Hooks(store: store)
-        hooks.addWatch = { jobID in
-            let created = try await store.addWatch(jobID, source: "api", at: Date())
-            if let watch = try await store.watch(jobID), watch.state == .watching {
-                await poller.watch(jobID, since: watch.addedAt)
-            }
-            return created
-        }
-        hooks.removeWatch = { jobID in
-            let removed = try await store.removeWatch(jobID, at: Date())
-            await poller.unwatch(jobID)
-            return removed
-        }
-        hooks.retryDelivery = { id in
-            let found = try await store.retry(id, now: Date())
-            if found { await dispatcher.wake() }
-            return found
-        }
-        return hooks
+    /// Every watch still `watching` in the store resumes, with the configured jobs added first.
+    public func resumeWatches() async throws(StoreError) {
+        let watching = try await engine.watches.resume(configured: engine.config.current.watch.jobs)
+        let pending = try await engine.store.pendingCount()
+        logger.info("state loaded", metadata: ["watching": "\(watching)", "pending_deliveries": "\(pending)"])
     }
 
     /// Runs until SIGTERM/SIGINT (or cancellation), then shuts down gracefully.
@@ -130,30 +82,16 @@ public struct Daemon: Sendable {
         if let api {
             services.append(.init(service: api.application(onServerRunning: onAPIRunning)))
         }
-        services.append(.init(service: Housekeeping(store: store, logger: logger.component("housekeeping"))))
-        services.append(.init(service: dispatcher))
-        services.append(.init(service: pipeline))
-        services.append(.init(service: poller))
+        services.append(.init(service: Housekeeping(store: engine.store, logger: logger.component("housekeeping"))))
+        services += engine.services.map { .init(service: $0) }
         var configuration = ServiceGroupConfiguration(services: services, logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]
         configuration.maximumGracefulShutdownDuration = .seconds(15)
         let group = ServiceGroup(configuration: configuration)
-        let stopper = until.map { until in
-            Task {
-                await until()
-                await group.triggerGracefulShutdown()
-            }
+        if let until {
+            try await group.run(until: until)
+        } else {
+            try await group.run()
         }
-        defer { stopper?.cancel() }
-        try await group.run()
-    }
-}
-
-extension Logger {
-    /// A child logger for one component, same handler and level.
-    func component(_ name: String) -> Logger {
-        var copy = self
-        copy[metadataKey: "component"] = "\(name)"
-        return copy
     }
 }

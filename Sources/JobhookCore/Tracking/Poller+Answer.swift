@@ -1,0 +1,78 @@
+import CCE
+import Foundation
+import Logging
+
+extension Poller {
+    /// Handles one poll's answer: report, and put the job back on the timetable (or drop it).
+    func complete(_ jobID: String, entry: UInt64, result: Result<Job, CCEError>, took: Duration = .zero) {
+        inFlight -= 1
+        pollCount += 1
+        let answer = PollAnswer(result)
+        countRequest(answer, took: took)
+        wake()
+        defer { recordWatchedCount() }
+        if answer.confirmsCredentials { admission.credentialsPassed() }
+        guard var watched = jobs[jobID], watched.entry == entry else { return }  // unwatched meanwhile
+        let now = clock.now()
+        switch answer {
+        case .tree(let tree):
+            admission.answered()
+            watched.failures = 0
+            watched.answered = true
+            jobs[jobID] = watched
+            report(tree, jobID: jobID)
+            // 90-100 % of the interval: spread out, yet never later than the interval promises. A
+            // finished job is polled again only if its end was not recorded by then.
+            reschedule(jobID, at: now + settings.interval * (0.9 + 0.1 * random()))
+        case .cancelled:
+            reschedule(jobID, at: now)
+        case .credentialsRejected(let error):
+            reschedule(jobID, at: now)
+            guard admission.credentialsRejected(now: now) else { return }  // already reported for this stop
+            logger.error("CCE rejected the credentials; polling paused", metadata: ["error": "\(error)"])
+            eventSink.yield(.credentialsRejected(error))
+        case .notFound(let error):
+            jobs[jobID] = nil
+            if watched.answered || phases[jobID] != nil {
+                logger.notice("job expired from CCE", metadata: ["job": "\(jobID)"])
+                eventSink.yield(.expired(jobID: jobID, error))
+            } else {
+                logger.warning("job not found", metadata: ["job": "\(jobID)"])
+                eventSink.yield(.failed(jobID: jobID, error))
+            }
+        case .throttled(let error):
+            let until = admission.throttled(now: now, retryAfter: error.retryAfter)
+            logger.warning("CCE throttled; pausing all polls", metadata: ["until": "\(until - now)", "rate": "\(admission.rate)"])
+            reschedule(jobID, at: until)
+        case .transient(let error):
+            watched.failures += 1
+            jobs[jobID] = watched
+            if watched.failures == 1 {
+                logger.warning("poll failed; backing off", metadata: ["job": "\(jobID)", "error": "\(error)"])
+                eventSink.yield(.failed(jobID: jobID, error))
+            }
+            reschedule(jobID, at: now + backoff(afterFailures: watched.failures, hint: error.retryAfter))
+        case .refused(let error):
+            jobs[jobID] = nil
+            logger.error("CCE refused the job; no longer polled", metadata: ["job": "\(jobID)", "error": "\(error)"])
+            eventSink.yield(.failed(jobID: jobID, error))
+        }
+    }
+
+    /// Reports the tree's changes against the recorded phases, and its end when it is finished.
+    private func report(_ tree: Job, jobID: String) {
+        let changes = PhaseTracker.changes(previous: phases, tree: tree, rootID: jobID, detectedAt: wallClock())
+        if !changes.isEmpty { eventSink.yield(.changes(changes, tree: tree)) }
+        if tree.isFinished { eventSink.yield(.finished(jobID: jobID, tree: tree)) }
+    }
+
+    /// `Backoff` from the poll settings, never shorter than the poll interval (backing off must not
+    /// poll faster) nor than the server's `Retry-After`.
+    func backoff(afterFailures failures: Int, hint: Duration?) -> Duration {
+        let backoff = Backoff(initial: settings.initialBackoff, maximum: settings.maxBackoff)
+        var wait = backoff.wait(beforeRetry: failures, random: random)
+        wait = max(wait, settings.interval * (0.9 + 0.2 * random()))
+        if let hint { wait = max(wait, hint) }
+        return wait
+    }
+}

@@ -1,0 +1,48 @@
+import CCE
+import Foundation
+import JobhookCore
+
+/// What `jobhook watch` shows: a live tree on a terminal, a line per change otherwise, or JSON
+/// lines (`WatchFormat` has the exact text). Presentation only: the engine does the work.
+struct WatchDisplay: Sendable {
+    enum Output { case tree, lines, json }
+
+    let output: Output
+    let tree: TreeDisplay
+
+    init(jobIDs: [String], output: Output) {
+        self.output = output
+        tree = TreeDisplay(jobIDs: jobIDs, enabled: output == .tree)
+    }
+
+    func show(_ event: PollerEvent) {
+        switch output {
+        case .json:
+            for line in WatchFormat.json(event) { print(line) }
+        case .lines, .tree:
+            switch event {
+            case .changes(let changes, let tree):
+                if output == .tree {
+                    self.tree.update(tree, for: changes.first?.rootID ?? tree.uid ?? "")
+                } else {
+                    for change in changes { print(WatchFormat.line(change)) }
+                }
+            case .finished(let id, let tree):
+                if output == .lines { print("\(id) finished: \(tree.phase ?? "?")") }
+            case .timedOut(let id):
+                report("\(id): timed out before it finished")
+            case .expired(let id, let error), .failed(let id, let error):
+                report("\(id): \(error)")
+            case .credentialsRejected(let error):
+                report("\(error)")
+            }
+        }
+        fflush(nil)
+    }
+
+    func redraw() { tree.redraw() }
+
+    private func report(_ line: String) {
+        if output == .tree { tree.note(line) } else { printError(line) }
+    }
+}

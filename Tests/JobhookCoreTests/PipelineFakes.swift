@@ -1,0 +1,90 @@
+import CCE
+import Foundation
+import JobhookCore
+import Synchronization
+
+/// A real SQLite store that can be told to fail, as a full disk or a lost database would make it:
+/// while `failing`, every write and every read of watches and phases throws.
+final class FailingStore: DeliveryStore {
+    let store: SQLiteStore
+    private let failing = Mutex(false)
+    private let failures = Mutex(0)
+
+    init(_ store: SQLiteStore) { self.store = store }
+
+    func fail(_ on: Bool) { failing.withLock { $0 = on } }
+    /// Operations refused so far.
+    var refused: Int { failures.withLock { $0 } }
+
+    private func check() throws(StoreError) {
+        if failing.withLock({ $0 }) {
+            failures.withLock { $0 += 1 }
+            throw StoreError(.diskFull, path: store.path, message: "the disk is full (test)")
+        }
+    }
+
+    func addWatch(_ jobID: String, source: String, at: Date) async throws(StoreError) -> Bool {
+        try check(); return try await store.addWatch(jobID, source: source, at: at)
+    }
+    func removeWatch(_ jobID: String, at: Date) async throws(StoreError) -> Bool {
+        try check(); return try await store.removeWatch(jobID, at: at)
+    }
+    func watches() async throws(StoreError) -> [Watch] { try check(); return try await store.watches() }
+    func watch(_ jobID: String) async throws(StoreError) -> Watch? { try check(); return try await store.watch(jobID) }
+    func knownPhases() async throws(StoreError) -> [String: String] { try check(); return try await store.knownPhases() }
+    func record(_ poll: PollRecord) async throws(StoreError) { try check(); try await store.record(poll) }
+    func setWatchState(_ jobID: String, _ state: Watch.State, at: Date) async throws(StoreError) {
+        try check(); try await store.setWatchState(jobID, state, at: at)
+    }
+    func dueDeliveries(now: Date, limit: Int, excluding: Set<String>) async throws(StoreError) -> [Delivery] {
+        try await store.dueDeliveries(now: now, limit: limit, excluding: excluding)
+    }
+    func nextAttemptDate() async throws(StoreError) -> Date? { try await store.nextAttemptDate() }
+    func update(_ delivery: Delivery) async throws(StoreError) { try check(); try await store.update(delivery) }
+    func deliveries(state: Delivery.State?, limit: Int) async throws(StoreError) -> [Delivery] {
+        try await store.deliveries(state: state, limit: limit)
+    }
+    func delivery(_ id: String) async throws(StoreError) -> Delivery? { try await store.delivery(id) }
+    func retry(_ id: String, now: Date) async throws(StoreError) -> Bool { try check(); return try await store.retry(id, now: now) }
+    func drop(_ id: String) async throws(StoreError) -> Bool { try check(); return try await store.drop(id) }
+    func prune(finishedBefore before: Date) async throws(StoreError) -> Int { try check(); return try await store.prune(finishedBefore: before) }
+    func pendingCount() async throws(StoreError) -> Int { try await store.pendingCount() }
+}
+
+/// CCE as a dictionary of job trees that a test changes as it goes; unknown jobs answer 404.
+final class LiveJobs: JobFetching {
+    private let trees = Mutex<[String: Job]>([:])
+    private let polls = Mutex<[String: Int]>([:])
+
+    func set(_ job: Job) { trees.withLock { $0[job.uid ?? ""] = job } }
+    func count(_ id: String) -> Int { polls.withLock { $0[id] ?? 0 } }
+
+    func showJob(_ id: String) async throws(CCEError) -> Job {
+        polls.withLock { $0[id, default: 0] += 1 }
+        guard let job = trees.withLock({ $0[id] }) else {
+            throw CCEError(.api(status: 404), jobID: id, code: "CCE.01404001", message: "not found")
+        }
+        return job
+    }
+}
+
+/// A config with one rule that alerts a (never-called) receiver on every Failed job or sub-job.
+enum PipelineFixtures {
+    static let yaml = """
+        cce: {region: cn-north-4, project_id: p1, auth: {token: t}}
+        poll: {interval: 1s}
+        receivers:
+          - name: ops
+            url: http://127.0.0.1:9/hook
+        rules:
+          - name: failed
+            match: {phase: Failed}
+            notify: [ops]
+        """
+
+    static func config() throws -> Config {
+        var config = try ConfigLoader.parse(yaml: yaml, file: "rules.yaml", environment: [:])
+        config.poll.interval = .milliseconds(20)
+        return config
+    }
+}
