@@ -34,6 +34,8 @@ struct ConfigProblemTests {
          "rules.yaml:8:20: rule 'x'.match.level: expected job, subjob or any (got 'top')"),
         (head + "receivers:\n  - name: a\n    preset: telegram\n    url: https://a.example/h\n",
          "rules.yaml:5:13: receiver 'a'.preset: unknown preset 'telegram' (expected one of feishu, dingtalk, wecom, slack, teams, discord, generic)"),
+        (head + "receivers:\n  - name: a\n    preset: slack\n    url: https://a.example/h\n    secret: s\n",
+         "rules.yaml:7:13: receiver 'a'.secret: only the feishu and dingtalk presets sign with a secret; use signing for other receivers"),
         // missing keys and references
         (head + receiverA + "rules:\n  - name: x\n    match: {phase: Failed}\n", "rules.yaml:7:5: missing 'notify' in rule 'x'"),
         (head + receiverA + "rules:\n  - name: x\n    match: {phase: Failed}\n    notify: [a, b]\n",

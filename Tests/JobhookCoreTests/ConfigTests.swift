@@ -22,7 +22,7 @@ struct ConfigTests {
         #expect(config.receivers.map(\.name) == ["ops-chat", "deploy-pipeline", "plain", "audit"])
 
         let chat = try #require(config.receiver(named: "ops-chat"))
-        #expect(chat.preset == .feishu)
+        #expect(chat.preset.name == "feishu")
         #expect(chat.url.reveal == "https://open.feishu.cn/open-apis/bot/v2/hook/SECRETHOOK")
         #expect("\(chat.url)" == "https://open.feishu.cn/…")
         #expect(chat.secret?.reveal == "feishu-secret")

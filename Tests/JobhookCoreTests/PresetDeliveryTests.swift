@@ -54,7 +54,7 @@ import TestSupport
         #expect(header["template"] as? String == "red")
         #expect(request.bodyText.contains("Quota exceeded"))
         let timestamp = try #require((body["timestamp"] as? String).flatMap(Int.init))
-        #expect(body["sign"] as? String == FeishuSignature.sign(secret: "demo", timestamp: timestamp))
+        #expect(body["sign"] as? String == Feishu.signature(secret: "demo", timestamp: timestamp))
         #expect(abs(timestamp - Int(Date().timeIntervalSince1970)) < 60)
     }
 
@@ -91,7 +91,7 @@ import TestSupport
         #expect(request.queryItem("access_token") == "tok")
         let timestamp = try #require(request.queryItem("timestamp").flatMap(Int64.init))
         let rawSign = try #require(request.query?.split(separator: "&").first { $0.hasPrefix("sign=") }).dropFirst("sign=".count)
-        #expect(String(rawSign) == DingTalkSignature.sign(secret: "SEC0123", timestampMillis: timestamp))
+        #expect(String(rawSign) == DingTalk.signature(secret: "SEC0123", timestampMillis: timestamp))
     }
 
     @Test func dingTalkTooFastWaitsAMinuteAndKeywordFailureIsPermanent() async throws {

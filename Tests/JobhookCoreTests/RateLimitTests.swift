@@ -32,11 +32,11 @@ import TestSupport
 
     @Test func presetsDefaultToTheVendorsLimitsAndRateLimitOverridesThem() throws {
         let url = try #require(WebhookURL("https://example.com/h"))
-        #expect(Receiver(name: "d", preset: .dingtalk, url: url).deliveryTarget.rateLimits == [RateLimit(count: 20, per: .seconds(60))])
-        #expect(Receiver(name: "w", preset: .wecom, url: url).deliveryTarget.rateLimits == [RateLimit(count: 20, per: .seconds(60))])
-        #expect(Receiver(name: "s", preset: .slack, url: url).deliveryTarget.rateLimits == [RateLimit(count: 1, per: .seconds(1))])
+        #expect(Receiver(name: "d", preset: DingTalk(), url: url).deliveryTarget.rateLimits == [RateLimit(count: 20, per: .seconds(60))])
+        #expect(Receiver(name: "w", preset: WeCom(), url: url).deliveryTarget.rateLimits == [RateLimit(count: 20, per: .seconds(60))])
+        #expect(Receiver(name: "s", preset: Slack(), url: url).deliveryTarget.rateLimits == [RateLimit(count: 1, per: .seconds(1))])
         #expect(Receiver(name: "g", url: url).deliveryTarget.rateLimits.isEmpty)
-        let custom = Receiver(name: "d", preset: .dingtalk, url: url, rateLimit: RateLimit(count: 2, per: .milliseconds(500)))
+        let custom = Receiver(name: "d", preset: DingTalk(), url: url, rateLimit: RateLimit(count: 2, per: .milliseconds(500)))
         #expect(custom.deliveryTarget.rateLimits == [RateLimit(count: 2, per: .milliseconds(500))])
     }
 
@@ -57,7 +57,7 @@ import TestSupport
         }
         try await store.record(PollRecord(jobID: "job-1", tree: StoreSamples.tree(), phases: [:], deliveries: deliveries))
         let url = try #require(WebhookURL(server.url("/robot/send?access_token=t")))
-        let receiver = Receiver(name: "ding", preset: .dingtalk, url: url, rateLimit: RateLimit(count: 2, per: .milliseconds(500)))
+        let receiver = Receiver(name: "ding", preset: DingTalk(), url: url, rateLimit: RateLimit(count: 2, per: .milliseconds(500)))
         let http = CurlClient()
         defer { http.shutdown() }
         let dispatcher = Dispatcher(store: store, http: http, targets: [receiver.deliveryTarget])

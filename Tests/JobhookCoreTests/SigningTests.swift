@@ -33,7 +33,7 @@ import Testing
         ("demo", 1_599_360_473, "l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8="),
     ])
     func feishuSignatureMatchesTheVendorVectors(secret: String, timestamp: Int, expected: String) {
-        #expect(FeishuSignature.sign(secret: secret, timestamp: timestamp) == expected)
+        #expect(Feishu.signature(secret: secret, timestamp: timestamp) == expected)
     }
 
     @Test(arguments: [
@@ -41,18 +41,18 @@ import Testing
         ("SEC0123456789abcdef", Int64(1_599_360_473_000), "aKqBjoyC%2BNYhkgqBYxW0ACXynJFx9Q2eLA%2BQ9FLxhBY%3D"),
     ])
     func dingTalkSignatureMatchesTheVendorVectors(secret: String, timestamp: Int64, expected: String) {
-        #expect(DingTalkSignature.sign(secret: secret, timestampMillis: timestamp) == expected)
+        #expect(DingTalk.signature(secret: secret, timestampMillis: timestamp) == expected)
     }
 
     @Test func feishuSigningPutsTimestampAndSignInTheBodyAndKeepsTheMessage() throws {
         let body = Data(#"{"msg_type":"text","content":{"text":"hi \"there\""}}"#.utf8)
-        let signed = FeishuSignature.signed(body: body, secret: "demo", timestamp: 100)
+        let signed = Feishu.signed(body: body, secret: "demo", timestamp: 100)
         let json = try #require(try JSONSerialization.jsonObject(with: signed) as? [String: Any])
         #expect(json["timestamp"] as? String == "100")
         #expect(json["sign"] as? String == "jquNHnVOwmDRfw+vqTIrY5dooJAgi5EcRtLsQE4wfXg=")
         #expect((json["content"] as? [String: Any])?["text"] as? String == #"hi "there""#)
         // Signing an already signed body (a hand-written one) replaces the old fields.
-        let again = FeishuSignature.signed(body: signed, secret: "demo", timestamp: 1_599_360_473)
+        let again = Feishu.signed(body: signed, secret: "demo", timestamp: 1_599_360_473)
         let second = try #require(try JSONSerialization.jsonObject(with: again) as? [String: Any])
         #expect(second["sign"] as? String == "l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=")
         #expect(second["msg_type"] as? String == "text")
@@ -70,9 +70,9 @@ import Testing
     }
 
     @Test func presetSignaturesAreComputedAfreshOnEveryAttempt() throws {
-        let feishu = Receiver(name: "f", preset: .feishu, url: try #require(WebhookURL("https://open.feishu.cn/open-apis/bot/v2/hook/x")),
+        let feishu = Receiver(name: "f", preset: Feishu(), url: try #require(WebhookURL("https://open.feishu.cn/open-apis/bot/v2/hook/x")),
                               secret: Secret("demo"))
-        let dingtalk = Receiver(name: "d", preset: .dingtalk, url: try #require(WebhookURL("https://oapi.dingtalk.com/robot/send?access_token=t")),
+        let dingtalk = Receiver(name: "d", preset: DingTalk(), url: try #require(WebhookURL("https://oapi.dingtalk.com/robot/send?access_token=t")),
                                 secret: Secret("this is secret"))
         func delivery(_ url: String) -> Delivery {
             Delivery(id: "evt_1", receiver: "x", rule: "r", jobID: "j", uid: "j", transition: "t",

@@ -31,7 +31,7 @@ public enum ConfigCheck {
                          line: bodyText.line, column: bodyText.column)
                 }
             }
-            if receiver.preset == .generic, let text = receiver.text, receiver.body == nil, receiver.bodyText == nil {
+            if !receiver.preset.sendsMessage, let text = receiver.text, receiver.body == nil, receiver.bodyText == nil {
                 warn("receiver '\(receiver.name)' text: only presets use text; this receiver sends the event document",
                      line: text.line, column: text.column)
             }

@@ -32,12 +32,12 @@ extension ConfigReader {
         var r = fields
         r.path = name.map { "receiver '\($0)'" } ?? "receivers[\(index)]"
 
-        var preset = Receiver.Preset.generic
+        var preset = PresetRegistry.generic
         if let presetNode = r["preset"], let text = string(presetNode, r.path("preset")) {
-            if let value = Receiver.Preset(rawValue: text) {
+            if let value = PresetRegistry.preset(named: text) {
                 preset = value
             } else {
-                let names = Receiver.Preset.allCases.map(\.rawValue).joined(separator: ", ")
+                let names = PresetRegistry.names.joined(separator: ", ")
                 report("\(r.path("preset")): unknown preset '\(text.clipped)' (expected one of \(names))", at: presetNode)
             }
         }
@@ -59,8 +59,9 @@ extension ConfigReader {
         let escaping: Template.Escaping = contentType.lowercased().contains("json") ? .jsonString : .none
         let bodyText = r["body_text"].flatMap { template($0, r.path("body_text"), escaping: escaping) }
         let secret = optionalString(r, "secret").map { Secret($0) }
-        if let secretNode = r["secret"], preset != .feishu, preset != .dingtalk {
-            report("\(r.path("secret")): only the feishu and dingtalk presets sign with a secret; use signing for other receivers", at: secretNode)
+        if let secretNode = r["secret"], !preset.signsWithSecret {
+            let signers = Self.listed(PresetRegistry.all.filter(\.signsWithSecret).map(\.name))
+            report("\(r.path("secret")): only the \(signers) presets sign with a secret; use signing for other receivers", at: secretNode)
         }
         let text = r["text"].flatMap { template($0, r.path("text")) }
         let title = r["title"].flatMap { template($0, r.path("title")) }
@@ -74,6 +75,12 @@ extension ConfigReader {
             contentType: contentType, secret: secret, text: text, title: title, signing: signing, timeout: timeout,
             retry: retry, rateLimit: rateLimit
         )
+    }
+
+    /// "a", "a and b", "a, b and c".
+    static func listed(_ names: [String]) -> String {
+        guard let last = names.last, names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " and " + last
     }
 
     /// The URL usually holds the receiver's credential: messages name its scheme at most.

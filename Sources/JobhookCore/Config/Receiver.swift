@@ -2,11 +2,6 @@ public import CCE
 
 /// Where notifications go and what they look like.
 public struct Receiver: Sendable {
-    /// Chat targets with a fixed body shape and their own success rules.
-    public enum Preset: String, Sendable, Hashable, CaseIterable {
-        case feishu, dingtalk, wecom, slack, teams, discord, generic
-    }
-
     public struct Header: Sendable {
         public var name: String
         public var value: Template
@@ -17,7 +12,9 @@ public struct Receiver: Sendable {
     }
 
     public var name: String
-    public var preset: Preset
+    /// The vendor's rules: body shape, signing, answers, limits (`PresetRegistry.generic` for plain
+    /// webhooks).
+    public var preset: any Preset
     public var url: WebhookURL
     public var method: String
     /// Templated values; names are literal. Content-Type is not among them: see `contentType`.
@@ -27,11 +24,11 @@ public struct Receiver: Sendable {
     /// A raw body template, `{{x}}` escaped for `contentType`.
     public var bodyText: Template?
     public var contentType: String
-    /// The preset's own signing secret (Feishu, DingTalk).
+    /// The preset's own signing secret (presets that `signsWithSecret`).
     public var secret: Secret?
     /// Presets: the message text.
     public var text: Template?
-    /// Presets with a title (Teams card, DingTalk markdown).
+    /// Presets with a title slot (`hasTitle`: card header, preview title).
     public var title: Template?
     public var signing: Signing?
     /// Per attempt.
@@ -40,7 +37,7 @@ public struct Receiver: Sendable {
     public var rateLimit: RateLimit?
 
     public init(
-        name: String, preset: Preset = .generic, url: WebhookURL, method: String = "POST", headers: [Header] = [],
+        name: String, preset: any Preset = PresetRegistry.generic, url: WebhookURL, method: String = "POST", headers: [Header] = [],
         body: BodyTemplate? = nil, bodyText: Template? = nil, contentType: String = "application/json",
         secret: Secret? = nil, text: Template? = nil, title: Template? = nil, signing: Signing? = nil,
         timeout: Duration = .seconds(15), retry: RetrySettings = RetrySettings(), rateLimit: RateLimit? = nil

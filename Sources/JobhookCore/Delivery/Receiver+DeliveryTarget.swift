@@ -1,6 +1,6 @@
 import CCE
 import CurlHTTP
-public import Foundation
+import Foundation
 
 extension Receiver {
     /// The dispatcher's view of this receiver: timeout, retry settings, rate limits, per-attempt
@@ -10,11 +10,11 @@ extension Receiver {
         let preset = self.preset
         let presetSecret = self.secret
         return DeliveryTarget(
-            name: name, timeout: timeout, retry: retry, maxInFlight: preset == .generic ? 8 : 1,
+            name: name, timeout: timeout, retry: retry, maxInFlight: preset.maxInFlight,
             rateLimits: rateLimit.map { [$0] } ?? preset.defaultRateLimits,
             prepare: { request, id, now in
                 if let presetSecret {
-                    Self.signForPreset(preset, secret: presetSecret.reveal, request: &request, now: now)
+                    preset.sign(&request, secret: presetSecret.reveal, now: now)
                 }
                 guard let signing else { return }
                 let body = request.body ?? Data()
@@ -29,35 +29,6 @@ extension Receiver {
                     request.headers.append(HTTPHeader(hmac.header, value))
                 }
             },
-            classify: { response, now in PresetResponse.classify(preset, response, now: now) })
-    }
-
-    /// Feishu signs in the body, DingTalk in the query; both with this attempt's time, since the
-    /// vendors refuse timestamps over an hour old (a retry after a long outage would fail forever).
-    static func signForPreset(_ preset: Preset, secret: String, request: inout HTTPRequest, now: Date) {
-        switch preset {
-        case .feishu:
-            request.body = FeishuSignature.signed(body: request.body ?? Data("{}".utf8), secret: secret,
-                                                  timestamp: Int(now.timeIntervalSince1970))
-        case .dingtalk:
-            request.url = DingTalkSignature.signed(url: request.url, secret: secret,
-                                                   timestampMillis: Int64((now.timeIntervalSince1970 * 1000).rounded(.down)))
-        case .wecom, .slack, .teams, .discord, .generic:
-            break
-        }
-    }
-}
-
-extension Receiver.Preset {
-    /// The vendors' documented limits (reference/delivery.md), used when `rate_limit` is not set:
-    /// going over them gets messages refused (DingTalk throttles a robot for 10 minutes).
-    public var defaultRateLimits: [RateLimit] {
-        switch self {
-        case .dingtalk, .wecom: [RateLimit(count: 20, per: .seconds(60))]
-        case .feishu: [RateLimit(count: 5, per: .seconds(1)), RateLimit(count: 100, per: .seconds(60))]
-        case .slack: [RateLimit(count: 1, per: .seconds(1))]
-        case .discord: [RateLimit(count: 5, per: .seconds(2))]
-        case .teams, .generic: []
-        }
+            classify: { response, now in preset.classify(response, now: now) })
     }
 }

@@ -1,34 +1,21 @@
 /// A preset receiver's body: the message text (the receiver's `text`, or the preset's default
-/// template) in the vendor's JSON shape, cut to the vendor's size limit. One file per vendor in
-/// `Presets/`.
+/// template) and title, handed to the preset for its vendor's JSON shape and size limit.
 enum PresetBody {
     /// Renders `receiver`'s message against the template context `object` (the Mustache object of a
     /// `TemplateContext`).
     static func render(receiver: Receiver, object: Any) -> String {
+        let preset = receiver.preset
         let text: String
         var title = receiver.title?.render(object: object)
         if let template = receiver.text {
             text = template.render(object: object)
         } else {
-            text = PresetTemplates.text(for: receiver.preset).render(object: withFailureFlag(object))
-            if title == nil, PresetTemplates.titled.contains(receiver.preset) {
+            text = PresetTemplates.text(for: preset).render(object: withFailureFlag(object))
+            if title == nil, preset.hasTitle {
                 title = PresetTemplates.title.render(object: object)
             }
         }
-        return render(receiver.preset, text: text, title: title, phase: phase(in: object))
-    }
-
-    static func render(_ preset: Receiver.Preset, text: String, title: String?, phase: String = "") -> String {
-        let message = PresetMessage(text: text, title: title, phase: phase)
-        return switch preset {
-        case .feishu: FeishuPreset.body(message)
-        case .dingtalk: DingTalkPreset.body(message)
-        case .wecom: WeComPreset.body(message)
-        case .slack: SlackPreset.body(message)
-        case .teams: TeamsPreset.body(message)
-        case .discord: DiscordPreset.body(message)
-        case .generic: JSONText.object([("text", JSONText.quote(text))])
-        }
+        return preset.body(PresetMessage(text: text, title: title, phase: phase(in: object)))
     }
 
     static func phase(in object: Any) -> String {

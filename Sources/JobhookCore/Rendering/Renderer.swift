@@ -16,7 +16,7 @@ public enum Renderer {
             body = template.render(object: object)
         } else if let template = receiver.bodyText {
             body = template.render(object: object)
-        } else if receiver.preset != .generic {
+        } else if receiver.preset.sendsMessage {
             body = PresetBody.render(receiver: receiver, object: object)
         } else {
             body = EventDocument.render(context)

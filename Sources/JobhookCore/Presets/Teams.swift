@@ -1,12 +1,19 @@
 /// Microsoft Teams through a Workflows (Power Automate) webhook: a message with one Adaptive Card.
-/// TextBlocks render a markdown subset (bold, lists).
-enum TeamsPreset {
+/// TextBlocks render a markdown subset (bold, lists). Any 2xx is success (202 = accepted), so the
+/// status rules are the whole answer.
+struct Teams: Preset {
+    let name = "teams"
+    let hasTitle = true
+    /// None documented; a 429 with `Retry-After` still slows us down.
+    let defaultRateLimits: [RateLimit] = []
+    let maxInFlight = 1
+
     /// Teams refuses cards over about 28 KB.
     static let bodyLimit = 27 * 1024
 
-    static func body(_ message: PresetMessage) -> String {
-        let text = Truncation.fit(message.text) { render(message, text: $0).utf8.count <= bodyLimit }
-        return render(message, text: text)
+    func body(_ message: PresetMessage) -> String {
+        let text = Truncation.fit(message.text) { Self.render(message, text: $0).utf8.count <= Self.bodyLimit }
+        return Self.render(message, text: text)
     }
 
     static func render(_ message: PresetMessage, text: String) -> String {
