@@ -33,9 +33,10 @@ struct TestCommand: AsyncParsableCommand {
         if changes.isEmpty { print("no phase changes") }
         let http = send ? CurlClient() : nil
         defer { http?.shutdown() }
+        var groups: [GroupKey: String] = [:] // a group_wait group opened by one change is joined by the next
         for change in changes {
             print("\(change.level.rawValue) \(change.uid) \(change.job.type ?? "?"): \(DeliveryPlanner.transition(change))")
-            let deliveries = DeliveryPlanner.deliveries(for: change, config: loaded)
+            let deliveries = DeliveryPlanner.deliveries(for: change, config: loaded, openGroups: &groups)
             if deliveries.isEmpty { print("  no rule matches") }
             for delivery in deliveries {
                 print("  rule \(delivery.rule) → receiver \(delivery.receiver) (webhook-id \(delivery.id))")

@@ -30,11 +30,14 @@ public struct Delivery: Sendable, Hashable, Codable, Identifiable {
     public var nextAttemptAt: Date
     public var lastError: String?
     public var finishedAt: Date?
+    /// Set when this delivery is a `group_wait` group: the job, rule and receiver whose changes it
+    /// gathers (see `Grouping`).
+    public var group: GroupKey?
 
     public init(
         id: String, receiver: String, rule: String, jobID: String, uid: String, transition: String,
         request: RenderedRequest, state: State = .pending, attempts: Int = 0, createdAt: Date,
-        nextAttemptAt: Date? = nil, lastError: String? = nil, finishedAt: Date? = nil
+        nextAttemptAt: Date? = nil, lastError: String? = nil, finishedAt: Date? = nil, group: GroupKey? = nil
     ) {
         self.id = id
         self.receiver = receiver
@@ -49,5 +52,6 @@ public struct Delivery: Sendable, Hashable, Codable, Identifiable {
         self.nextAttemptAt = nextAttemptAt ?? createdAt
         self.lastError = lastError
         self.finishedAt = finishedAt
+        self.group = group
     }
 }

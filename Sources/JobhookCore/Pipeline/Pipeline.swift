@@ -69,11 +69,8 @@ public struct Pipeline: Service {
     }
 
     private func record(jobID: String, tree: Job, changes: [PhaseChange], state: Watch.State?) async {
-        let current = config.current
-        let deliveries = changes.flatMap { DeliveryPlanner.deliveries(for: $0, config: current) }
-        let poll = PollRecord(jobID: jobID, tree: tree, phases: PhaseTracker.phases(of: tree), deliveries: deliveries, watchState: state)
         do {
-            try await store.record(poll)
+            let deliveries = try await store.planAndRecord(jobID: jobID, tree: tree, changes: changes, config: config.current, watchState: state)
             for change in changes {
                 JobhookMetrics.phaseChange(type: change.job.type ?? "", phase: change.to, level: change.level.rawValue)
                 logger.info("phase change", metadata: [
