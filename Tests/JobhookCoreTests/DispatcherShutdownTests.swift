@@ -3,6 +3,7 @@ import Foundation
 import JobhookCore
 import ServiceLifecycle
 import ServiceLifecycleTestKit
+import Synchronization
 import Testing
 import TestSupport
 
@@ -18,10 +19,10 @@ import TestSupport
     }
 
     /// Runs the dispatcher under a graceful-shutdown trigger; once `inFlight` holds, triggers the
-    /// shutdown and returns how long `run()` took to return after it.
+    /// shutdown, runs `afterTrigger`, and returns how long `run()` took to return after the trigger.
     func runAndShutDown(
         _ store: SQLiteStore, target: DeliveryTarget, drainDeadline: Duration,
-        whenInFlight inFlight: @escaping () async throws -> Bool
+        whenInFlight inFlight: @escaping () async throws -> Bool, afterTrigger: () async throws -> Void = {}
     ) async throws -> Duration {
         let http = CurlClient()
         defer { http.shutdown() }
@@ -34,6 +35,7 @@ import TestSupport
                 let clock = ContinuousClock()
                 let start = clock.now
                 trigger.triggerGracefulShutdown()
+                try await afterTrigger()
                 try await group.waitForAll()
                 #expect(await dispatcher.inFlightCount == 0)
                 return clock.now - start
@@ -44,15 +46,25 @@ import TestSupport
     @Test func gracefulShutdownLetsTheAttemptInFlightFinishAndStartsNoOther() async throws {
         let dir = try StoreDirectory()
         defer { dir.cleanUp() }
-        let server = try LoopbackServer { _ in .delay(.milliseconds(600), then: .status(200)) }
-        defer { server.stop() }
+        // The receiver answers only once the test lets it: slow for as long as the test needs.
+        let released = Mutex(false)
+        let server = try LoopbackServer { _ in
+            while !released.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.01) }
+            return .status(200)
+        }
+        defer { released.withLock { $0 = true }; server.stop() }
         let store = try SQLiteStore(path: dir.storePath)
         try await store.record(PollRecord(jobID: "job-1", tree: StoreSamples.tree(), phases: [:], deliveries: [
             delivery("evt_first", url: server.url("/hook")), delivery("evt_second", url: server.url("/hook")),
         ]))
         let target = DeliveryTarget(name: "hook", timeout: .seconds(30), retry: fast, maxInFlight: 1)
-        _ = try await runAndShutDown(store, target: target, drainDeadline: .seconds(20)) { server.requests.count == 1 }
+        let took = try await runAndShutDown(store, target: target, drainDeadline: .seconds(20),
+                                            whenInFlight: { server.requests.count == 1 }) {
+            try await Task.sleep(for: .milliseconds(300)) // the stop is taken in, then the attempt ends
+            released.withLock { $0 = true }
+        }
 
+        #expect(took < .seconds(10)) // run() ends with its last attempt, not at the deadline
         #expect(server.requests.count == 1)
         let first = try #require(try await store.delivery(server.requests[0].header("webhook-id") ?? ""))
         #expect(first.state == .delivered)
@@ -70,7 +82,8 @@ import TestSupport
         try await store.record(PollRecord(jobID: "job-1", tree: StoreSamples.tree(), phases: [:],
                                           deliveries: [delivery("evt_hang", url: server.url("/hook"))]))
         let target = DeliveryTarget(name: "hook", timeout: .seconds(60), retry: fast)
-        let took = try await runAndShutDown(store, target: target, drainDeadline: .milliseconds(300)) { server.requests.count == 1 }
+        let took = try await runAndShutDown(store, target: target, drainDeadline: .milliseconds(300),
+                                            whenInFlight: { server.requests.count == 1 })
 
         #expect(took >= .milliseconds(300))
         #expect(took < .seconds(10))
