@@ -10,8 +10,9 @@ public struct Delivery: Sendable, Hashable, Codable, Identifiable {
         case dead
     }
 
-    /// The event id (`webhook-id`): stable per change × rule × receiver, so it doubles as the
-    /// de-duplication key — recording the same change twice cannot queue it twice.
+    /// The event id (`webhook-id`): stable per change × rule × receiver (for a group, its opening
+    /// change), so it doubles as the de-duplication key — recording the same change twice cannot
+    /// queue it twice.
     public var id: String
     public var receiver: String
     public var rule: String
