@@ -95,7 +95,14 @@ let package = Package(
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CCETests", dependencies: ["CCE", "CurlHTTP", "TestSupport", "JobhookServer"], swiftSettings: strict),
-        .testTarget(name: "JobhookCoreTests", dependencies: ["JobhookCore", "CCE", "CurlHTTP", "TestSupport", "JobhookServer"], swiftSettings: strict),
+        .testTarget(
+            name: "JobhookCoreTests",
+            dependencies: [
+                "JobhookCore", "CCE", "CurlHTTP", "TestSupport", "JobhookServer",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "JobhookServerTests", dependencies: ["JobhookServer", "JobhookCore", "CCE", "CurlHTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
     ]

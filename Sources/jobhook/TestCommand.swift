@@ -33,9 +33,11 @@ struct TestCommand: AsyncParsableCommand {
         if changes.isEmpty { print("no phase changes") }
         let http = send ? CurlClient() : nil
         defer { http?.shutdown() }
+        // Planned together, as the pipeline does: a group_wait group opened by one change is joined by the next.
+        let planned = Pipeline.plan(changes, config: loaded)
         for change in changes {
             print("\(change.level.rawValue) \(change.uid) \(change.job.type ?? "?"): \(DeliveryPlanner.transition(change))")
-            let deliveries = Pipeline.plan([change], config: loaded)
+            let deliveries = planned.filter { $0.uid == change.uid && $0.transition == DeliveryPlanner.transition(change) }
             if deliveries.isEmpty { print("  no rule matches") }
             for delivery in deliveries {
                 print("  rule \(delivery.rule) → receiver \(delivery.receiver) (webhook-id \(delivery.id))")

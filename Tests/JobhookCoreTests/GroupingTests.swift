@@ -15,6 +15,15 @@ import TestSupport
           - {name: failures, match: {phase: Failed}, notify: [chat], group_wait: 3s}
         """
 
+    /// A generic receiver: jobhook's own event document, which carries `event.id`.
+    static let genericYAML = """
+        cce: {region: cn-north-4, project_id: p1, auth: {token: t}}
+        receivers:
+          - {name: hook, url: 'https://example.com/h'}
+        rules:
+          - {name: failures, match: {phase: Failed}, notify: [hook], group_wait: 3s}
+        """
+
     /// A CreateCluster whose three sub-jobs fail one after the other, then the cluster itself.
     static func tree(failed: Int, rootPhase: String) -> Job {
         let subs = (1...3).map { n in
@@ -33,6 +42,18 @@ import TestSupport
         }
     }
 
+    /// Plans and records one poll of `root-1` as the pipeline does.
+    @discardableResult
+    static func poll(_ store: any DeliveryStore, _ tree: Job, _ uids: [String], at date: Date, config: Config) async throws -> [Delivery] {
+        try await Pipeline.record(changes(in: tree, uids: uids, at: date), of: "root-1", tree: tree, ending: nil,
+                                  config: config, store: store)
+    }
+
+    static func document(_ delivery: Delivery) throws -> [String: Any] {
+        let body = try #require(delivery.request.body)
+        return try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+    }
+
     @Test func failedCreateClusterWithThreeFailedSubJobsSendsOneMessageListingAllThree() async throws {
         let dir = try StoreDirectory()
         defer { dir.cleanUp() }
@@ -49,10 +70,8 @@ import TestSupport
             (Self.tree(failed: 3, rootPhase: "Failed"), ["root-1"]),
         ]
         for (offset, poll) in polls.enumerated() {
-            let changes = Self.changes(in: poll.0, uids: poll.1, at: now.addingTimeInterval(Double(offset) * 0.05))
-            let deliveries = changes.flatMap { DeliveryPlanner.deliveries(for: $0, config: config) }
-            #expect(deliveries.allSatisfy { Grouping.isGrouped($0.id) })
-            try await store.record(PollRecord(jobID: "root-1", tree: poll.0, phases: PhaseTracker.phases(of: poll.0), deliveries: deliveries))
+            let planned = try await Self.poll(store, poll.0, poll.1, at: now.addingTimeInterval(Double(offset) * 0.05), config: config)
+            #expect(planned.allSatisfy { $0.group == GroupKey(jobID: "root-1", rule: "failures", receiver: "chat") })
         }
         let queued = try await store.deliveries(state: .pending, limit: 10)
         #expect(queued.count == 1)
@@ -78,17 +97,64 @@ import TestSupport
         #expect(request.header("webhook-id") == queued.first?.id)
     }
 
+    /// Without `group_wait` these three changes would be three deliveries.
+    @Test func threeFailuresWithinTheWindowAreOneDeliveryWhoseEventIDIsItsWebhookID() async throws {
+        let config = try ConfigFixtures.load(Self.genericYAML)
+        let store = try SQLiteStore.inMemory()
+        let now = Date()
+        for n in 1...3 {
+            try await Self.poll(store, Self.tree(failed: n, rootPhase: "Running"), ["sub-\(n)"], at: now.addingTimeInterval(Double(n) * 0.05), config: config)
+        }
+        let queued = try await store.deliveries(state: .pending, limit: 10)
+        try #require(queued.count == 1)
+        let group = queued[0]
+        let document = try Self.document(group)
+        let failed = try #require((document["root"] as? [String: Any])?["failed_subjobs"] as? [[String: Any]])
+        #expect(failed.compactMap { $0["reason"] as? String } == ["reason number 1", "reason number 2", "reason number 3"])
+        #expect((document["event"] as? [String: Any])?["id"] as? String == group.id)
+        #expect((document["job"] as? [String: Any])?["id"] as? String == "sub-3") // the latest change renders it
+        let wire = DeliveryAttempt.httpRequest(for: group, target: try #require(config.receivers.first).deliveryTarget, at: now)
+        #expect(wire.header("webhook-id") == group.id)
+        // Due when the window of the first change closes, not pushed back by later ones.
+        #expect(abs(group.nextAttemptAt.timeIntervalSince(now.addingTimeInterval(0.05 + 3))) < 0.01)
+    }
+
     @Test func aChangeAfterTheGroupWentOutOpensANewGroup() async throws {
-        let config = try ConfigFixtures.load(Self.yaml.replacingOccurrences(of: "URL", with: "https://example.com/h"))
+        let config = try ConfigFixtures.load(Self.genericYAML)
+        let store = try SQLiteStore.inMemory()
+        let first = try await Self.poll(store, Self.tree(failed: 1, rootPhase: "Running"), ["sub-1"], at: Date(), config: config)
+        var sent = try #require(first.first)
+        sent.attempts = 1
+        sent.state = .delivered
+        sent.finishedAt = Date()
+        try await store.update(sent)
+
+        let later = try await Self.poll(store, Self.tree(failed: 1, rootPhase: "Failed"), ["root-1"], at: Date(), config: config)
+        let reopened = try #require(later.first)
+        #expect(reopened.id != sent.id)
+        #expect((try Self.document(reopened)["event"] as? [String: Any])?["id"] as? String == reopened.id)
+        #expect(try await store.deliveries(state: .pending, limit: 10).map(\.id) == [reopened.id])
+        #expect(try await store.delivery(sent.id)?.state == .delivered)
+    }
+
+    @Test func aChangeAfterTheWindowClosedOpensANewGroup() async throws {
+        let config = try ConfigFixtures.load(Self.genericYAML)
         let store = try SQLiteStore.inMemory()
         let start = Date().addingTimeInterval(-10) // the first window closed long ago
-        let first = Self.changes(in: Self.tree(failed: 1, rootPhase: "Running"), uids: ["sub-1"], at: start)
-        try await store.record(PollRecord(jobID: "root-1", tree: first[0].root, phases: [:],
-                                          deliveries: first.flatMap { DeliveryPlanner.deliveries(for: $0, config: config) }))
-        let later = Self.changes(in: Self.tree(failed: 1, rootPhase: "Failed"), uids: ["root-1"], at: Date())
-        try await store.record(PollRecord(jobID: "root-1", tree: later[0].root, phases: [:],
-                                          deliveries: later.flatMap { DeliveryPlanner.deliveries(for: $0, config: config) }))
+        try await Self.poll(store, Self.tree(failed: 1, rootPhase: "Running"), ["sub-1"], at: start, config: config)
+        try await Self.poll(store, Self.tree(failed: 1, rootPhase: "Failed"), ["root-1"], at: Date(), config: config)
         #expect(try await store.deliveries(state: .pending, limit: 10).count == 2)
+    }
+
+    @Test func theJobsOwnChangeStaysTheHeadline() async throws {
+        let config = try ConfigFixtures.load(Self.genericYAML)
+        let store = try SQLiteStore.inMemory()
+        let now = Date()
+        try await Self.poll(store, Self.tree(failed: 1, rootPhase: "Failed"), ["root-1"], at: now, config: config)
+        try await Self.poll(store, Self.tree(failed: 2, rootPhase: "Failed"), ["sub-2"], at: now.addingTimeInterval(0.05), config: config)
+        let group = try #require(try await store.deliveries(state: .pending, limit: 10).first)
+        #expect(group.uid == "root-1")
+        #expect((try Self.document(group)["job"] as? [String: Any])?["id"] as? String == "root-1")
     }
 
     @Test func ungroupedRulesStillQueueOneDeliveryPerChange() async throws {
@@ -96,10 +162,10 @@ import TestSupport
         let config = try ConfigFixtures.load(yaml)
         let store = try SQLiteStore.inMemory()
         let tree = Self.tree(failed: 3, rootPhase: "Failed")
-        let changes = Self.changes(in: tree, uids: ["root-1", "sub-1", "sub-2", "sub-3"], at: Date())
-        let deliveries = changes.flatMap { DeliveryPlanner.deliveries(for: $0, config: config) }
-        try await store.record(PollRecord(jobID: "root-1", tree: tree, phases: [:], deliveries: deliveries))
-        try await store.record(PollRecord(jobID: "root-1", tree: tree, phases: [:], deliveries: deliveries))
+        let uids = ["root-1", "sub-1", "sub-2", "sub-3"]
+        let first = try await Self.poll(store, tree, uids, at: Date(), config: config)
+        #expect(first.allSatisfy { $0.group == nil && $0.id.hasPrefix("evt_") })
+        try await Self.poll(store, tree, uids, at: Date(), config: config)
         #expect(try await store.deliveries(state: .pending, limit: 10).count == 4)
     }
 }

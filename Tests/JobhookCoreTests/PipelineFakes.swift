@@ -33,6 +33,9 @@ final class FailingStore: DeliveryStore {
     func watch(_ jobID: String) async throws(StoreError) -> Watch? { try check(); return try await store.watch(jobID) }
     func knownPhases() async throws(StoreError) -> [String: String] { try check(); return try await store.knownPhases() }
     func record(_ poll: PollRecord) async throws(StoreError) { try check(); try await store.record(poll) }
+    func openGroups(jobID: String, now: Date) async throws(StoreError) -> [GroupKey: String] {
+        try check(); return try await store.openGroups(jobID: jobID, now: now)
+    }
     func setWatchState(_ jobID: String, _ state: Watch.State, at: Date) async throws(StoreError) {
         try check(); try await store.setWatchState(jobID, state, at: at)
     }

@@ -10,8 +10,9 @@ public struct Delivery: Sendable, Hashable, Codable, Identifiable {
         case dead
     }
 
-    /// The event id (`webhook-id`): stable per change × rule × receiver, so it doubles as the
-    /// de-duplication key — recording the same change twice cannot queue it twice.
+    /// The event id (`webhook-id`): stable per change × rule × receiver (for a group, its opening
+    /// change), so it doubles as the de-duplication key — recording the same change twice cannot
+    /// queue it twice.
     public var id: String
     public var receiver: String
     public var rule: String
@@ -30,11 +31,14 @@ public struct Delivery: Sendable, Hashable, Codable, Identifiable {
     public var nextAttemptAt: Date
     public var lastError: String?
     public var finishedAt: Date?
+    /// Set when this delivery is a `group_wait` group: the job, rule and receiver whose changes it
+    /// gathers (see `Grouping`).
+    public var group: GroupKey?
 
     public init(
         id: String, receiver: String, rule: String, jobID: String, uid: String, transition: String,
         request: RenderedRequest, state: State = .pending, attempts: Int = 0, createdAt: Date,
-        nextAttemptAt: Date? = nil, lastError: String? = nil, finishedAt: Date? = nil
+        nextAttemptAt: Date? = nil, lastError: String? = nil, finishedAt: Date? = nil, group: GroupKey? = nil
     ) {
         self.id = id
         self.receiver = receiver
@@ -49,5 +53,6 @@ public struct Delivery: Sendable, Hashable, Codable, Identifiable {
         self.nextAttemptAt = nextAttemptAt ?? createdAt
         self.lastError = lastError
         self.finishedAt = finishedAt
+        self.group = group
     }
 }

@@ -1,19 +1,46 @@
-public import Foundation
+import Foundation
 
-/// From a phase change to the deliveries it owes: every matching rule, every receiver it notifies,
-/// rendered now so retries send the same bytes. Pure: the pipeline records the result atomically
-/// with the new phases.
+/// From phase changes to the deliveries they owe: every matching rule, every receiver it notifies,
+/// rendered now so retries send the same bytes. Pure: the pipeline reads the job's open groups
+/// first and records the result atomically with the new phases (`Pipeline.record`).
 public enum DeliveryPlanner {
-    public static func deliveries(for change: PhaseChange, config: Config) -> [Delivery] {
+    /// The deliveries one poll's `changes` of one job owe, in order. A match of a `group_wait` rule
+    /// joins the group `openGroups` names for its key, or opens one that the later changes of the
+    /// same batch join.
+    public static func deliveries(for changes: [PhaseChange], config: Config, openGroups: [GroupKey: String]) -> [Delivery] {
+        var groups = openGroups
+        return changes.flatMap { deliveries(for: $0, config: config, openGroups: &groups) }
+    }
+
+    /// The deliveries one change owes; a group it opens is added to `openGroups`.
+    public static func deliveries(for change: PhaseChange, config: Config, openGroups: inout [GroupKey: String]) -> [Delivery] {
         Router.matches(change, config: config).compactMap { match in
-            if let wait = match.rule.groupWait, wait > .zero {
-                return Grouping.delivery(for: match, wait: wait, config: config)
+            guard let receiver = config.receiver(named: match.receiverName) else { return nil }
+            guard let wait = match.rule.groupWait, wait > .zero else {
+                let request = render(match, id: match.eventID, receiver: receiver, config: config)
+                return delivery(for: match, id: match.eventID, request: request, dueAt: change.detectedAt)
             }
-            guard let request = Renderer.render(match: match, config: config) else { return nil }
-            return Delivery(
-                id: match.eventID, receiver: match.receiverName, rule: match.rule.name, jobID: change.rootID,
-                uid: change.uid, transition: transition(change), request: request, createdAt: change.detectedAt)
+            let key = GroupKey(match)
+            let id = openGroups[key] ?? Grouping.id(for: match)
+            openGroups[key] = id
+            let request = render(match, id: id, receiver: receiver, config: config)
+            return delivery(for: match, id: id, request: request, dueAt: change.detectedAt.addingTimeInterval(wait.seconds), group: key)
         }
+    }
+
+    /// The one place a match becomes a `Delivery`. `id` is its `webhook-id`, the `event.id` the
+    /// request was rendered with; a group is due when its window closes.
+    static func delivery(for match: Match, id: String, request: RenderedRequest, dueAt: Date, group: GroupKey? = nil) -> Delivery {
+        let change = match.change
+        return Delivery(
+            id: id, receiver: match.receiverName, rule: match.rule.name, jobID: change.rootID, uid: change.uid,
+            transition: transition(change), request: request, createdAt: change.detectedAt, nextAttemptAt: dueAt, group: group)
+    }
+
+    static func render(_ match: Match, id: String, receiver: Receiver, config: Config) -> RenderedRequest {
+        let context = TemplateContext(change: match.change, rule: match.rule.name, receiver: match.receiverName, eventID: id,
+                                      region: config.cce.region, projectID: config.cce.projectID)
+        return Renderer.render(match: match, receiver: receiver, context: context)
     }
 
     /// `Running → Failed`; a first sighting shows as `(new) → Running`.

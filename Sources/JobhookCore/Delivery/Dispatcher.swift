@@ -6,24 +6,30 @@ public import ServiceLifecycle
 /// Drives the delivery queue: takes due deliveries from the store, makes one attempt each through
 /// the HTTP client, and writes back what the retry policy decides. Receivers are independent lanes:
 /// a slow or dead receiver holds only its own `maxInFlight` slots.
+///
+/// Attempts are child tasks of a task group owned by `run()`. On graceful shutdown (or `drain`) no
+/// new attempt starts, the ones in flight get `drainDeadline` to finish, then they are cancelled;
+/// a cancelled attempt leaves its delivery pending with its attempt count unchanged. `run()` returns
+/// when the group ends, so nothing outlives it.
 public actor Dispatcher: Service {
     /// Called after every attempt (the demo and `watch` print these; metrics count them).
     public typealias Observer = @Sendable (_ delivery: Delivery, _ outcome: Outcome) -> Void
 
-    private let store: any DeliveryStore
-    private let http: any HTTPClient
-    private var targets: [String: DeliveryTarget]
-    private let clock: any Clock<Duration>
-    private let now: @Sendable () -> Date
-    private let random: @Sendable () -> Double
-    private let logger: Logger
-    private let observer: Observer?
+    let store: any DeliveryStore
+    let http: any HTTPClient
+    var targets: [String: DeliveryTarget]
+    let clock: any Clock<Duration>
+    let now: @Sendable () -> Date
+    let random: @Sendable () -> Double
+    let logger: Logger
+    let observer: Observer?
+    let drainDeadline: Duration
     private let batchSize = 256
 
-    private var inFlight: [String: Set<String>] = [:]
+    /// Delivery ids in flight, by receiver.
+    var inFlight: [String: Set<String>] = [:]
     /// Per-receiver `rate_limit`: an attempt over it stays pending until a slot frees.
     private var rateLimiter = RateLimiter()
-    private var tasks: [String: Task<Void, Never>] = [:]
     private var wakeSignal: CheckedContinuation<Void, Never>?
     private var wakePending = false
     /// Due deliveries read from the store but not started yet (their lane was full or rate-limited):
@@ -33,12 +39,21 @@ public actor Dispatcher: Service {
     private var backlogReadAt = Date.distantPast
     private var queueChanged = true
     private var stopping = false
+    /// The first stop request (graceful shutdown or `drain`) with its drain deadline. A stream because
+    /// the graceful-shutdown handler is synchronous and cannot enter the actor.
+    private let stopRequests: AsyncStream<Duration>
+    private let stopRequest: AsyncStream<Duration>.Continuation
+    private var running = false
+    private var runEnded: [CheckedContinuation<Void, Never>] = []
 
+    /// - Parameter drainDeadline: how long in-flight attempts may run on after a graceful shutdown
+    ///   before they are cancelled.
     public init(
         store: any DeliveryStore, http: any HTTPClient, targets: [DeliveryTarget],
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        logger: Logger = Logger(label: "jobhook.dispatcher"), observer: Observer? = nil
+        logger: Logger = Logger(label: "jobhook.dispatcher"), observer: Observer? = nil,
+        drainDeadline: Duration = .seconds(10)
     ) {
         self.store = store
         self.http = http
@@ -48,6 +63,8 @@ public actor Dispatcher: Service {
         self.random = random
         self.logger = logger
         self.observer = observer
+        self.drainDeadline = drainDeadline
+        (stopRequests, stopRequest) = AsyncStream.makeStream(of: Duration.self, bufferingPolicy: .bufferingOldest(1))
     }
 
     /// New deliveries were recorded (or re-driven): look at the queue now rather than at the next timer.
@@ -56,7 +73,7 @@ public actor Dispatcher: Service {
         signal()
     }
 
-    private func signal() {
+    func signal() {
         wakePending = true
         wakeSignal?.resume()
         wakeSignal = nil
@@ -71,43 +88,75 @@ public actor Dispatcher: Service {
 
     public var inFlightCount: Int { inFlight.values.reduce(0) { $0 + $1.count } }
 
+    /// Dispatches until graceful shutdown (then drains) or cancellation (then cancels the attempts).
     public func run() async throws {
+        running = true
+        let stopRequest = self.stopRequest
+        let deadline = drainDeadline
         await withGracefulShutdownHandler {
-            await self.loop()
+            await withTaskGroup(of: Void.self) { lifecycle in
+                lifecycle.addTask { await self.dispatch() }
+                lifecycle.addTask { await self.stopWhenRequested() }
+                // Either every attempt ended after a stop, or the drain deadline passed: cancel the other.
+                await lifecycle.next()
+                lifecycle.cancelAll()
+            }
         } onGracefulShutdown: {
-            Task { await self.beginStopping() }
+            stopRequest.yield(deadline)
+            stopRequest.finish()
         }
-        await drain(deadline: .seconds(10))
+        running = false
+        for waiter in runEnded { waiter.resume() }
+        runEnded = []
+    }
+
+    /// Stops `run()` as a graceful shutdown would, with `deadline` for the attempts in flight, and
+    /// returns when it has ended (at once when it is not running).
+    public func drain(deadline: Duration) async {
+        stopRequest.yield(deadline)
+        stopRequest.finish()
+        beginStopping()
+        guard running else { return }
+        await withCheckedContinuation { runEnded.append($0) }
     }
 
     private func beginStopping() {
         stopping = true
-        wake()
+        signal()
     }
 
-    /// Lets in-flight attempts finish up to `deadline`, then cancels the rest; cancelled attempts
-    /// stay pending in the store with their attempt count unchanged.
-    public func drain(deadline: Duration) async {
-        stopping = true
-        let start = ContinuousClock.now
-        while !tasks.isEmpty, ContinuousClock.now - start < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
+    /// The loop and its attempts: ends once the loop has stopped and every attempt it started has ended.
+    private func dispatch() async {
+        await withDiscardingTaskGroup { attempts in
+            while !stopping, !Task.isCancelled {
+                wakePending = false
+                let nextDue = await fill(&attempts)
+                if stopping { break }
+                await waitForWake(until: nextDue)
+            }
         }
-        for task in tasks.values { task.cancel() }
-        while !tasks.isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
     }
 
-    private func loop() async {
-        while !stopping, !Task.isCancelled {
-            wakePending = false
-            let nextDue = await fill()
-            if stopping { break }
-            await waitForWake(until: nextDue)
+    /// Waits for a stop request, stops the loop, then returns after the drain deadline, which makes
+    /// `run()` cancel the attempts still in flight (unless they all ended first and this was cancelled).
+    private func stopWhenRequested() async {
+        for await deadline in stopRequests {
+            beginStopping()
+            do {
+                try await clock.sleep(for: deadline, tolerance: nil)
+            } catch {
+                return // every attempt ended in time (or run() was cancelled)
+            }
+            if inFlightCount > 0 {
+                logger.warning("drain deadline passed; cancelling the attempts in flight (they stay pending)",
+                               metadata: ["in_flight": "\(inFlightCount)"])
+            }
+            return
         }
     }
 
     /// Starts attempts for every due delivery with a free slot; returns when to look again.
-    private func fill() async -> Date? {
+    private func fill(_ attempts: inout DiscardingTaskGroup) async -> Date? {
         let readAt = now()
         if queueChanged || backlog.isEmpty || readAt.timeIntervalSince(backlogReadAt) >= 1 {
             queueChanged = false
@@ -121,6 +170,7 @@ public actor Dispatcher: Service {
                 return readAt.addingTimeInterval(1)
             }
         }
+        if stopping || Task.isCancelled { return nil } // a stop came while reading: start nothing new
         let fullBatch = backlog.count == batchSize
         var waiting: [Delivery] = []
         var throttledUntil: Date?
@@ -134,7 +184,7 @@ public actor Dispatcher: Service {
                 waiting.append(delivery)
                 continue
             }
-            start(delivery)
+            start(delivery, in: &attempts)
         }
         backlog = waiting
         if !waiting.isEmpty {
@@ -153,93 +203,30 @@ public actor Dispatcher: Service {
         return min(soon, throttledUntil ?? soon)
     }
 
-    private func start(_ delivery: Delivery) {
+    private func start(_ delivery: Delivery, in attempts: inout DiscardingTaskGroup) {
         inFlight[delivery.receiver, default: []].insert(delivery.id)
         let target = targets[delivery.receiver]
-        tasks[delivery.id] = Task {
-            await self.attempt(delivery, target: target)
-        }
+        attempts.addTask { await self.attempt(delivery, target: target) }
     }
 
-    private func attempt(_ delivery: Delivery, target: DeliveryTarget?) async {
-        defer { finish(delivery) }
-        var updated = delivery
-        let outcome: Outcome
-        let decision: RetrySettings.Decision
-        if let target {
-            outcome = await DeliveryAttempt.send(delivery, to: target, http: http, now: now)
-            if Task.isCancelled, case .permanent = outcome { return } // shutdown: leave it pending as it was
-            updated.attempts += 1
-            decision = target.retry.decide(outcome: outcome, attempts: updated.attempts, createdAt: delivery.createdAt, now: now(), random: random)
-        } else {
-            outcome = .permanent(reason: "receiver \(delivery.receiver) is no longer configured")
-            decision = .dead(reason: outcome.reason)
-        }
-        let at = now()
-        switch decision {
-        case .delivered:
-            updated.state = .delivered
-            updated.finishedAt = at
-            updated.lastError = nil
-        case .retry(let next):
-            updated.nextAttemptAt = next
-            updated.lastError = outcome.reason
-        case .dead(let reason):
-            updated.state = .dead
-            updated.finishedAt = at
-            updated.lastError = reason
-        }
-        do {
-            try await store.update(updated)
-        } catch {
-            logger.error("cannot record a delivery attempt", metadata: ["webhook_id": "\(delivery.id)", "error": "\(error)"])
-        }
-        log(updated, outcome: outcome)
-        if target != nil { JobhookMetrics.attempt(receiver: delivery.receiver, outcome: outcome.label) }
-        if updated.state != .pending {
-            JobhookMetrics.finished(receiver: delivery.receiver, result: updated.state.rawValue,
-                                    latencySeconds: at.timeIntervalSince(delivery.createdAt))
-        }
-        observer?(updated, outcome)
-    }
-
-    private func finish(_ delivery: Delivery) {
-        inFlight[delivery.receiver]?.remove(delivery.id)
-        tasks[delivery.id] = nil
-        signal()
-    }
-
-    private func log(_ delivery: Delivery, outcome: Outcome) {
-        var metadata: Logger.Metadata = [
-            "webhook_id": "\(delivery.id)", "receiver": "\(delivery.receiver)", "job_id": "\(delivery.jobID)",
-            "attempt": "\(delivery.attempts)", "outcome": "\(outcome.label)",
-        ]
-        switch delivery.state {
-        case .delivered:
-            logger.info("delivered", metadata: metadata)
-        case .pending:
-            metadata["error"] = "\(outcome.reason)"
-            metadata["next_attempt_at"] = "\(delivery.nextAttemptAt)"
-            logger.warning("delivery attempt failed; will retry", metadata: metadata)
-        case .dead:
-            metadata["error"] = "\(delivery.lastError ?? outcome.reason)"
-            logger.error("delivery is a dead letter", metadata: metadata)
-        }
-    }
-
-    /// Sleeps until `date`, or until `wake()`.
+    /// Sleeps until `date`, or until `wake()`, whichever comes first.
     private func waitForWake(until date: Date?) async {
         if wakePending || stopping { return }
         let delay = date.map { max(0, $0.timeIntervalSince(now())) } ?? 3600
         if delay <= 0 { return }
         let clock = self.clock
-        let timer = Task {
-            try? await clock.sleep(for: .milliseconds(Int64(min(delay, 3600) * 1000)), tolerance: nil)
-            self.wake()
+        await withTaskGroup(of: Void.self) { waits in
+            waits.addTask { try? await clock.sleep(for: .milliseconds(Int64(min(delay, 3600) * 1000)), tolerance: nil) }
+            waits.addTask { await self.woken() }
+            await waits.next()
+            signal() // the timer fired first: release `woken`
+            waits.cancelAll()
         }
+    }
+
+    private func woken() async {
         await withCheckedContinuation { continuation in
             if wakePending { continuation.resume() } else { wakeSignal = continuation }
         }
-        timer.cancel()
     }
 }

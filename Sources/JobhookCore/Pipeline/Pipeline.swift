@@ -97,10 +97,8 @@ public struct Pipeline: Service {
 
     /// route → silence → render → persist → dispatch, for the changes one poll found.
     private func process(_ changes: [PhaseChange], of jobID: String, tree: Job, ending: Watch.State?) async throws(StoreError) {
-        let deliveries = Self.plan(changes, config: config.current)                                // route → render
-        let poll = PollRecord(jobID: jobID, tree: tree, phases: PhaseTracker.phases(of: tree, rootID: jobID),
-                              deliveries: deliveries, watchState: ending)
-        try await store.record(poll)                                                            // persist
+        let deliveries = try await Self.record(changes, of: jobID, tree: tree, ending: ending, config: config.current,
+                                               store: store, now: now)                              // route → persist
         for change in changes {
             JobhookMetrics.phaseChange(type: change.job.type ?? "", phase: change.to, level: change.level.rawValue)
             logger.info("phase change", metadata: [
@@ -109,13 +107,37 @@ public struct Pipeline: Service {
             ])
         }
         for delivery in deliveries { JobhookMetrics.ruleMatched(delivery.rule) }
-        if !deliveries.isEmpty { await dispatcher.wake() }                                      // dispatch
+        if !deliveries.isEmpty { await dispatcher.wake() }                                           // dispatch
     }
 
-    /// The pure stages: the deliveries `changes` owe under `config` — every rule that matches
-    /// (route), less what a silence covers (silence: next), rendered now so retries send the same
-    /// bytes (render). `jobhook test` prints exactly this.
-    public static func plan(_ changes: [PhaseChange], config: Config) -> [Delivery] {
-        changes.flatMap { DeliveryPlanner.deliveries(for: $0, config: config) }
+    /// route → silence → render → persist: plans the deliveries `changes` owe and records them with
+    /// the poll's phases (and the watch's end) in one transaction. Plans against the job's open
+    /// `group_wait` groups, so a change joining one is rendered with the group's id; when a group
+    /// closed (or another opened) before the record, plans once more with fresh groups.
+    @discardableResult
+    public static func record(
+        _ changes: [PhaseChange], of jobID: String, tree: Job, ending: Watch.State?, config: Config,
+        store: any DeliveryStore, now: @Sendable () -> Date = Date.init
+    ) async throws(StoreError) -> [Delivery] {
+        var replanned = false
+        while true {
+            let open = try await store.openGroups(jobID: jobID, now: now())
+            let deliveries = plan(changes, config: config, openGroups: open)
+            let poll = PollRecord(jobID: jobID, tree: tree, phases: PhaseTracker.phases(of: tree, rootID: jobID),
+                                  deliveries: deliveries, watchState: ending, openGroups: open)
+            do {
+                try await store.record(poll)
+                return deliveries
+            } catch where error.kind == .staleGroups && !replanned {
+                replanned = true
+            }
+        }
+    }
+
+    /// The pure stages: the deliveries one poll's `changes` owe under `config` — every rule that
+    /// matches (route), less what a silence covers (silence: next), rendered now so retries send the
+    /// same bytes (render), joining the job's `openGroups`. `jobhook test` prints exactly this.
+    public static func plan(_ changes: [PhaseChange], config: Config, openGroups: [GroupKey: String] = [:]) -> [Delivery] {
+        DeliveryPlanner.deliveries(for: changes, config: config, openGroups: openGroups)
     }
 }

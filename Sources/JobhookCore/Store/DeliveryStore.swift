@@ -46,13 +46,18 @@ public struct PollRecord: Sendable, Hashable {
     public var deliveries: [Delivery]
     /// Set when this poll ended the watch (finished, expired, timed out).
     public var watchState: Watch.State?
+    /// The open groups the deliveries were planned against (`DeliveryStore.openGroups`): the record
+    /// is refused with `StoreError.Kind.staleGroups` when one of them closed, or another opened, since.
+    public var openGroups: [GroupKey: String]
 
-    public init(jobID: String, tree: Job, phases: [String: String], deliveries: [Delivery], watchState: Watch.State? = nil) {
+    public init(jobID: String, tree: Job, phases: [String: String], deliveries: [Delivery], watchState: Watch.State? = nil,
+                openGroups: [GroupKey: String] = [:]) {
         self.jobID = jobID
         self.tree = tree
         self.phases = phases
         self.deliveries = deliveries
         self.watchState = watchState
+        self.openGroups = openGroups
     }
 }
 
@@ -70,10 +75,15 @@ public protocol DeliveryStore: Sendable {
     func watch(_ jobID: String) async throws(StoreError) -> Watch?
     /// Last recorded phase for every job and sub-job uid: seeds the poller after a restart.
     func knownPhases() async throws(StoreError) -> [String: String]
+    /// Records a poll atomically. A grouped delivery joins its open group or opens one; throws
+    /// `staleGroups` (recording nothing) when the open groups differ from those it was planned against.
     func record(_ poll: PollRecord) async throws(StoreError)
     func setWatchState(_ jobID: String, _ state: Watch.State, at: Date) async throws(StoreError)
 
     // Delivery queue
+    /// The job's `group_wait` groups still open at `now` (waiting for their window, never attempted),
+    /// by key: the groups new changes of the job join.
+    func openGroups(jobID: String, now: Date) async throws(StoreError) -> [GroupKey: String]
     /// Pending deliveries whose next attempt is due, oldest first, leaving out the given ids (in flight).
     func dueDeliveries(now: Date, limit: Int, excluding: Set<String>) async throws(StoreError) -> [Delivery]
     /// The earliest `nextAttemptAt` among pending deliveries.

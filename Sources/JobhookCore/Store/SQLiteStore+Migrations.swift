@@ -39,6 +39,17 @@ extension SQLiteStore {
                 CREATE INDEX deliveries_by_state_due ON deliveries (state, next_attempt_at);
                 """)
         }
+        migrator.registerMigration("v2") { db in
+            // Groups become explicit: `group_key` (`GroupKey.storageKey`) marks a `group_wait` group and
+            // names the job, rule and receiver it gathers. v1 told groups apart by their `grp_` id.
+            // The partial index holds only the groups that may still be open, by job.
+            try db.execute(sql: """
+                ALTER TABLE deliveries ADD COLUMN group_key TEXT;
+                UPDATE deliveries SET group_key = json_array(job_id, rule, receiver) WHERE substr(id, 1, 4) = 'grp_';
+                CREATE INDEX deliveries_open_groups ON deliveries (job_id, next_attempt_at)
+                    WHERE group_key IS NOT NULL AND state = 'pending' AND attempts = 0;
+                """)
+        }
         return migrator
     }
 }

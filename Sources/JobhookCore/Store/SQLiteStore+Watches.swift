@@ -54,6 +54,7 @@ extension SQLiteStore {
         let stamp = now().timeIntervalSince1970
         let tree = poll.tree.encodedJSON()
         let requests = try encodeRequests(poll.deliveries)
+        let path = path
         try await write { db in
             let phase = try db.cachedStatement(sql: """
                 INSERT INTO phases (uid, phase, job_id, updated_at) VALUES (?, ?, ?, ?)
@@ -75,17 +76,13 @@ extension SQLiteStore {
                     poll.jobID, poll.watchState?.rawValue, stamp, stamp, tree,
                     poll.watchState?.rawValue, poll.watchState?.rawValue,
                 ])
-            let insert = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO deliveries (id, receiver, rule, job_id, uid, transition, request, state,
-                    attempts, created_at, next_attempt_at, last_error, finished_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
             let now = self.now()
             for (delivery, request) in zip(poll.deliveries, requests) {
-                if Grouping.isGrouped(delivery.id) {
-                    try Self.recordGrouped(delivery, request: request, in: db, now: now)
+                if let key = delivery.group {
+                    try Self.recordGrouped(delivery, key: key, request: request, plannedAgainst: poll.openGroups[key],
+                                           in: db, now: now, path: path)
                 } else {
-                    try insert.execute(arguments: Self.insertArguments(delivery, request: request))
+                    try Self.insert(delivery, request: request, in: db)
                 }
             }
         }

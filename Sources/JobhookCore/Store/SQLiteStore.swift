@@ -23,6 +23,9 @@ public final class SQLiteStore: DeliveryStore, Sendable {
             try Self.refuseDirectory(path)
             let pool = try DatabasePool(path: path, configuration: Self.configuration())
             try Self.prepare(pool, path: path)
+            // The checks before migrating opened a reader on the old schema; a statement it prepared
+            // from that schema would miss the columns a migration added (`SELECT *`).
+            pool.invalidateReadOnlyConnections()
             writer = pool
         } catch let error as StoreError {
             throw error

@@ -13,6 +13,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case diskFull
         /// Anything else SQLite reported.
         case io
+        /// A `group_wait` group closed (or another opened) between planning a poll's deliveries and
+        /// recording them; nothing was recorded: plan again with fresh open groups.
+        case staleGroups
     }
 
     public var kind: Kind

@@ -1,0 +1,71 @@
+import CurlHTTP
+import Foundation
+import Logging
+
+extension Dispatcher {
+    /// One attempt of `delivery` (a child task of `run()`'s group), and what the retry policy makes of it.
+    func attempt(_ delivery: Delivery, target: DeliveryTarget?) async {
+        defer { finish(delivery) }
+        var updated = delivery
+        let outcome: Outcome
+        let decision: RetrySettings.Decision
+        if let target {
+            outcome = await DeliveryAttempt.send(delivery, to: target, http: http, now: now)
+            if Task.isCancelled, case .permanent = outcome { return } // shutdown: leave it pending as it was
+            updated.attempts += 1
+            decision = target.retry.decide(outcome: outcome, attempts: updated.attempts, createdAt: delivery.createdAt, now: now(), random: random)
+        } else {
+            outcome = .permanent(reason: "receiver \(delivery.receiver) is no longer configured")
+            decision = .dead(reason: outcome.reason)
+        }
+        let at = now()
+        switch decision {
+        case .delivered:
+            updated.state = .delivered
+            updated.finishedAt = at
+            updated.lastError = nil
+        case .retry(let next):
+            updated.nextAttemptAt = next
+            updated.lastError = outcome.reason
+        case .dead(let reason):
+            updated.state = .dead
+            updated.finishedAt = at
+            updated.lastError = reason
+        }
+        do {
+            try await store.update(updated)
+        } catch {
+            logger.error("cannot record a delivery attempt", metadata: ["webhook_id": "\(delivery.id)", "error": "\(error)"])
+        }
+        log(updated, outcome: outcome)
+        if target != nil { JobhookMetrics.attempt(receiver: delivery.receiver, outcome: outcome.label) }
+        if updated.state != .pending {
+            JobhookMetrics.finished(receiver: delivery.receiver, result: updated.state.rawValue,
+                                    latencySeconds: at.timeIntervalSince(delivery.createdAt))
+        }
+        observer?(updated, outcome)
+    }
+
+    private func finish(_ delivery: Delivery) {
+        inFlight[delivery.receiver]?.remove(delivery.id)
+        signal()
+    }
+
+    private func log(_ delivery: Delivery, outcome: Outcome) {
+        var metadata: Logger.Metadata = [
+            "webhook_id": "\(delivery.id)", "receiver": "\(delivery.receiver)", "job_id": "\(delivery.jobID)",
+            "attempt": "\(delivery.attempts)", "outcome": "\(outcome.label)",
+        ]
+        switch delivery.state {
+        case .delivered:
+            logger.info("delivered", metadata: metadata)
+        case .pending:
+            metadata["error"] = "\(outcome.reason)"
+            metadata["next_attempt_at"] = "\(delivery.nextAttemptAt)"
+            logger.warning("delivery attempt failed; will retry", metadata: metadata)
+        case .dead:
+            metadata["error"] = "\(delivery.lastError ?? outcome.reason)"
+            logger.error("delivery is a dead letter", metadata: metadata)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import JobhookCore
+import Synchronization
+import Testing
+
+/// A store that lets something happen (`race`) right after the first read of the open groups, as if
+/// the dispatcher took a group between the pipeline's planning and its record.
+final class RacingStore: DeliveryStore {
+    let base: SQLiteStore
+    let race: @Sendable () async throws -> Void
+    private let reads = Mutex(0)
+
+    init(_ base: SQLiteStore, race: @escaping @Sendable () async throws -> Void) {
+        self.base = base
+        self.race = race
+    }
+
+    var openGroupReads: Int { reads.withLock { $0 } }
+
+    func openGroups(jobID: String, now: Date) async throws(StoreError) -> [GroupKey: String] {
+        let groups = try await base.openGroups(jobID: jobID, now: now)
+        let first = reads.withLock { $0 += 1; return $0 == 1 }
+        if first {
+            do { try await race() } catch { Issue.record(error) }
+        }
+        return groups
+    }
+
+    func addWatch(_ jobID: String, source: String, at: Date) async throws(StoreError) -> Bool { try await base.addWatch(jobID, source: source, at: at) }
+    func removeWatch(_ jobID: String, at: Date) async throws(StoreError) -> Bool { try await base.removeWatch(jobID, at: at) }
+    func watches() async throws(StoreError) -> [Watch] { try await base.watches() }
+    func watch(_ jobID: String) async throws(StoreError) -> Watch? { try await base.watch(jobID) }
+    func knownPhases() async throws(StoreError) -> [String: String] { try await base.knownPhases() }
+    func record(_ poll: PollRecord) async throws(StoreError) { try await base.record(poll) }
+    func setWatchState(_ jobID: String, _ state: Watch.State, at: Date) async throws(StoreError) { try await base.setWatchState(jobID, state, at: at) }
+    func dueDeliveries(now: Date, limit: Int, excluding: Set<String>) async throws(StoreError) -> [Delivery] {
+        try await base.dueDeliveries(now: now, limit: limit, excluding: excluding)
+    }
+    func nextAttemptDate() async throws(StoreError) -> Date? { try await base.nextAttemptDate() }
+    func update(_ delivery: Delivery) async throws(StoreError) { try await base.update(delivery) }
+    func deliveries(state: Delivery.State?, limit: Int) async throws(StoreError) -> [Delivery] { try await base.deliveries(state: state, limit: limit) }
+    func delivery(_ id: String) async throws(StoreError) -> Delivery? { try await base.delivery(id) }
+    func retry(_ id: String, now: Date) async throws(StoreError) -> Bool { try await base.retry(id, now: now) }
+    func drop(_ id: String) async throws(StoreError) -> Bool { try await base.drop(id) }
+    func prune(finishedBefore before: Date) async throws(StoreError) -> Int { try await base.prune(finishedBefore: before) }
+    func pendingCount() async throws(StoreError) -> Int { try await base.pendingCount() }
+}
