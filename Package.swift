@@ -66,16 +66,28 @@ let package = Package(
             dependencies: [
                 "CCE", "JobhookCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict
+        ),
+        /// The CCE simulator: CCE's job API from scripted timelines. Below JobhookCore on purpose,
+        /// so the core's own tests can poll it.
+        .target(
+            name: "JobhookSimulator",
+            dependencies: [
+                "CCE", "CurlHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "jobhook",
             dependencies: [
-                "CCE", "CurlHTTP", "JobhookCore", "JobhookServer",
+                "CCE", "CurlHTTP", "JobhookCore", "JobhookServer", "JobhookSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -94,9 +106,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CCETests", dependencies: ["CCE", "CurlHTTP", "TestSupport", "JobhookServer"], swiftSettings: strict),
-        .testTarget(name: "JobhookCoreTests", dependencies: ["JobhookCore", "CCE", "CurlHTTP", "TestSupport", "JobhookServer"], swiftSettings: strict),
+        .testTarget(name: "CCETests", dependencies: ["CCE", "CurlHTTP", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "JobhookCoreTests", dependencies: ["JobhookCore", "CCE", "CurlHTTP", "TestSupport", "JobhookSimulator"], swiftSettings: strict),
         .testTarget(name: "JobhookServerTests", dependencies: ["JobhookServer", "JobhookCore", "CCE", "CurlHTTP", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "JobhookSimulatorTests", dependencies: ["JobhookSimulator", "CCE", "CurlHTTP"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
     ]
 )

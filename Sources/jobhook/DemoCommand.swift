@@ -4,6 +4,7 @@ import CurlHTTP
 import Foundation
 import JobhookCore
 import JobhookServer
+import JobhookSimulator
 import Logging
 import Synchronization
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import JobhookServer
+import JobhookSimulator
 import Logging
 
 /// `jobhook simulate`: a local CCE API playing scripted job timelines, for trying rules without a cloud account.

@@ -2,7 +2,7 @@ import CCE
 import CurlHTTP
 import Foundation
 import JobhookCore
-import JobhookServer
+import JobhookSimulator
 import Logging
 import Testing
 

@@ -1,7 +1,7 @@
 import CCE
 import CurlHTTP
 import Foundation
-import JobhookServer
+import JobhookSimulator
 import Testing
 
 @Suite("CCE simulator authentication")
