@@ -107,6 +107,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "CurlHTTP",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: strict
@@ -137,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JobhookSimulatorTests",
-            dependencies: ["JobhookSimulator", "CCE", "CurlHTTP"],
+            dependencies: ["JobhookSimulator", "CCE", "CurlHTTP", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),

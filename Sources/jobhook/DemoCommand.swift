@@ -27,9 +27,11 @@ struct DemoCommand: AsyncParsableCommand {
             printError("the demo's config (jobhook_JobhookCore.resources/demo-rules.yaml) is missing next to the binary")
             throw ExitCode(1)
         }
-        let simulator = try await CCESimulator(scenario: .builtIn).start()
+        var quiet = logger  // the simulator and the receiver: only their warnings, even with --verbose
+        quiet.logLevel = .warning
+        let simulator = try await CCESimulator(scenario: .builtIn).start(logger: quiet)
         let received = Counter()
-        let receiver = try await DemoReceiver.start { note in
+        let receiver = try await DemoReceiver.start(logger: quiet) { note in
             received.increment()
             emit("  ⇒ \(note.path)  webhook-id \(note.webhookID)\n     \(note.body)")
         }
