@@ -53,7 +53,7 @@ struct DeliveriesCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try openStore()
+        let store = try openConfiguredStore()
         switch action {
         case "retry":
             let id = id ?? ""
@@ -68,19 +68,8 @@ struct DeliveriesCommand: AsyncParsableCommand {
         }
     }
 
-    private func openStore() throws -> SQLiteStore {
-        let path = try statePath ?? config.load().state.path
-        // Opening creates a store; here that would only hide a wrong path or working directory.
-        guard FileManager.default.fileExists(atPath: path) else {
-            printError("jobhook: no state store at \(path) (check state.path in the config, or pass --state PATH)")
-            throw ExitCode(1)
-        }
-        do {
-            return try SQLiteStore(path: path)
-        } catch {
-            printError("jobhook: \(error)")
-            throw ExitCode(1)
-        }
+    private func openConfiguredStore() throws -> SQLiteStore {
+        try openStore(at: statePath ?? config.load().state.path, mustExist: true)
     }
 
     private func unknown(_ id: String) throws {

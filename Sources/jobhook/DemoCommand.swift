@@ -57,7 +57,7 @@ struct DemoCommand: AsyncParsableCommand {
             """)
         let http = CurlClient()
         defer { http.shutdown() }
-        let store = try SQLiteStore(path: config.state.path)
+        let store = try openStore(at: config.state.path)
         let daemon = try await Daemon(
             config: config, store: store, fetcher: try config.cce.client(http: http, logger: logger), http: http,
             logger: logger, withAPI: false,

@@ -32,7 +32,7 @@ struct RunCommand: AsyncParsableCommand {
             printError("\(config.resolvedPath): \(error)")
             throw ExitCode(2)
         }
-        let store = try openStore(loaded.state.path)
+        let store = try openStore(at: loaded.state.path)
         let daemon: Daemon
         do {
             daemon = try await Daemon(
@@ -41,6 +41,8 @@ struct RunCommand: AsyncParsableCommand {
                 reload: { [path = config.resolvedPath] in
                     Result { () throws(ConfigError) in try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment) }
                 })
+        } catch let error as StoreError {
+            throw unusableStore(error)  // e.g. reading the watches back: exit 1, like opening it
         } catch {
             printError("cannot start: \(error)")
             throw ExitCode(2)
@@ -50,15 +52,5 @@ struct RunCommand: AsyncParsableCommand {
         ])
         try await daemon.run()
         logger.info("stopped")
-    }
-}
-
-/// Opens the state store or exits 1 with the store's own explanation (never a silent fresh start).
-func openStore(_ path: String) throws -> SQLiteStore {
-    do {
-        return try SQLiteStore(path: path)
-    } catch {
-        printError("\(error)")
-        throw ExitCode(1)
     }
 }
