@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -64,23 +66,40 @@ let package = Package(
         .target(
             name: "JobhookServer",
             dependencies: [
-                "CCE", "JobhookCore",
+                "CCE", "CurlHTTP", "JobhookCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The CCE simulator: CCE's job API from scripted timelines. Below JobhookCore on purpose,
+        // so the core's own tests can poll it.
+        .target(
+            name: "JobhookSimulator",
+            dependencies: [
+                "CCE", "CurlHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "jobhook",
             dependencies: [
-                "CCE", "CurlHTTP", "JobhookCore", "JobhookServer",
+                "CCE", "CurlHTTP", "JobhookCore", "JobhookServer", "JobhookSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -88,22 +107,41 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "CurlHTTP",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CCETests", dependencies: ["CCE", "CurlHTTP", "TestSupport", "JobhookServer"], swiftSettings: strict),
+        .testTarget(
+            name: "CCETests",
+            dependencies: ["CCE", "CurlHTTP", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "JobhookCoreTests",
             dependencies: [
-                "JobhookCore", "CCE", "CurlHTTP", "TestSupport", "JobhookServer",
+                "JobhookCore", "CCE", "CurlHTTP", "JobhookSimulator", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "JobhookServerTests", dependencies: ["JobhookServer", "JobhookCore", "CCE", "CurlHTTP", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "JobhookServerTests",
+            dependencies: [
+                "JobhookServer", "JobhookCore", "CCE", "CurlHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "JobhookSimulatorTests",
+            dependencies: ["JobhookSimulator", "CCE", "CurlHTTP", "TestSupport"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -15,7 +15,7 @@ public struct AKSKSigner: RequestSigner {
 
     public init(
         accessKey: Secret, secretKey: Secret, securityToken: Secret? = nil,
-        logger: Logger = Logger(label: "jobhook.cce.aksk"),
+        logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.accessKey = accessKey

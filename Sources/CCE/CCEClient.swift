@@ -20,7 +20,7 @@ public struct CCEClient: JobFetching {
 
     public init(
         endpoint: CCEEndpoint, projectID: String, http: any HTTPClient, credentials: any RequestSigner,
-        timeout: Duration = .seconds(10), logger: Logger = Logger(label: "jobhook.cce"),
+        timeout: Duration = .seconds(10), logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.endpoint = endpoint

@@ -25,7 +25,7 @@ public struct CredentialsFromEnvironment: Sendable, Hashable {
     public var hasAccessKey: Bool { accessKey != nil && secretKey != nil }
 
     /// An AK/SK signer from these variables, or nil when AK or SK is missing.
-    public func signer(logger: Logger = Logger(label: "jobhook.cce.aksk"), now: @escaping @Sendable () -> Date = { Date() }) -> AKSKSigner? {
+    public func signer(logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) -> AKSKSigner? {
         guard let accessKey, let secretKey else { return nil }
         return AKSKSigner(accessKey: accessKey, secretKey: secretKey, securityToken: securityToken, logger: logger, now: now)
     }

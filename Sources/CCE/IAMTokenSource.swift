@@ -48,7 +48,7 @@ public actor IAMTokenSource: RequestSigner {
 
     public init(
         endpoint: CCEEndpoint, domain: String, user: String, password: Secret, scope: Scope,
-        http: any HTTPClient, timeout: Duration = .seconds(10), logger: Logger = Logger(label: "jobhook.cce.iam"),
+        http: any HTTPClient, timeout: Duration = .seconds(10), logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }, clock: any Clock<Duration> = ContinuousClock(),
         retryDelays: [Duration] = [.seconds(1), .seconds(4)]
     ) {

@@ -1,1 +1,1 @@
-// The HTTP API (API/) and the CCE simulator (Simulator/), both on Hummingbird 2.
+// The HTTP API (API/), the daemon (Daemon/) and the demo receiver (Demo/), on Hummingbird 2.

@@ -4,6 +4,7 @@ import CurlHTTP
 import Foundation
 import JobhookCore
 import JobhookServer
+import JobhookSimulator
 import Logging
 import Synchronization
 
@@ -26,9 +27,11 @@ struct DemoCommand: AsyncParsableCommand {
             printError("the demo's config (jobhook_JobhookCore.resources/demo-rules.yaml) is missing next to the binary")
             throw ExitCode(1)
         }
-        let simulator = try await CCESimulator(scenario: .builtIn).start()
+        var quiet = logger  // the simulator and the receiver: only their warnings, even with --verbose
+        quiet.logLevel = .warning
+        let simulator = try await CCESimulator(scenario: .builtIn).start(logger: quiet)
         let received = Counter()
-        let receiver = try await DemoReceiver.start { note in
+        let receiver = try await DemoReceiver.start(logger: quiet) { note in
             received.increment()
             emit("  ⇒ \(note.path)  webhook-id \(note.webhookID)\n     \(note.body)")
         }
@@ -54,7 +57,7 @@ struct DemoCommand: AsyncParsableCommand {
             """)
         let http = CurlClient()
         defer { http.shutdown() }
-        let store = try openStore(config.state.path)
+        let store = try openStore(at: config.state.path)
         let daemon = try await startOrExit {
             try await Daemon.make(config: config, store: store, http: http, logger: logger, withAPI: false, onEvent: { event in
                 if case .changes(let changes, _) = event {

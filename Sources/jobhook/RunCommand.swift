@@ -25,7 +25,7 @@ struct RunCommand: AsyncParsableCommand {
         let loaded = try config.load()
         let http = CurlClient()
         defer { http.shutdown() }
-        let store = try openStore(loaded.state.path)
+        let store = try openStore(at: loaded.state.path)
         let daemon = try await startOrExit {
             try await Daemon.make(
                 config: loaded, store: store, http: http, logger: logger,
@@ -39,32 +39,5 @@ struct RunCommand: AsyncParsableCommand {
         ])
         try await daemon.run()
         logger.info("stopped")
-    }
-}
-
-/// Opens the state store or exits 1 with the store's own explanation (never a silent fresh start).
-func openStore(_ path: String) throws -> SQLiteStore {
-    do {
-        return try SQLiteStore(path: path)
-    } catch {
-        printError("\(error)")
-        throw ExitCode(1)
-    }
-}
-
-/// Builds what a command runs, turning start-up failures into the documented exit codes: 1 when the
-/// state store cannot be used, 2 for CCE settings or anything else in the config.
-func startOrExit<T>(_ start: () async throws -> T) async throws -> T {
-    do {
-        return try await start()
-    } catch let error as StoreError {
-        printError("\(error)")
-        throw ExitCode(1)
-    } catch let error as CCEError {
-        printError("\(error)")
-        throw ExitCode(2)
-    } catch {
-        printError("cannot start: \(error)")
-        throw ExitCode(2)
     }
 }

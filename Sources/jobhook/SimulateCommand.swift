@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import JobhookServer
+import JobhookCore
+import JobhookSimulator
 import Logging
 
 /// `jobhook simulate`: a local CCE API playing scripted job timelines, for trying rules without a cloud account.
@@ -41,7 +42,8 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         guard let (host, port) = Self.split(listen) else { throw ValidationError("bad --listen") }
         let simulator = CCESimulator(scenario: script)
-        try await simulator.run(host: host, port: port) { bound in
+        let logger = LoggingOptions.bootstrap(level: .warning, format: .text)
+        try await simulator.run(host: host, port: port, logger: logger) { bound in
             let jobs = script.jobIDs.joined(separator: " ")
             let line = "CCE simulator listening on http://\(host):\(bound) serving jobs: \(jobs)\n"
             FileHandle.standardOutput.write(Data(line.utf8))

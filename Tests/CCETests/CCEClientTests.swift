@@ -10,7 +10,7 @@ import Testing
     static let jobPath = "/api/v3/projects/p123/jobs/\(jobID)"
 
     func client(_ server: LoopbackServer, credentials: any RequestSigner = StaticToken(Secret("tok-secret")),
-                logger: Logger = Logger(label: "test"), now: @escaping @Sendable () -> Date = { Date() }) throws -> CCEClient {
+                logger: Logger = .silent, now: @escaping @Sendable () -> Date = { Date() }) throws -> CCEClient {
         CCEClient(endpoint: try CCEEndpoint(url: server.url("/")), projectID: "p123", http: CurlClient(),
                   credentials: credentials, timeout: .seconds(5), logger: logger, now: now)
     }
@@ -131,7 +131,7 @@ import Testing
         let closed = try RefusingPort()
         defer { withExtendedLifetime(closed) {} }  // the port refuses only while it lives
         let client = CCEClient(endpoint: try CCEEndpoint(url: closed.url("/")), projectID: "p123", http: CurlClient(),
-                               credentials: StaticToken(Secret("tok")), timeout: .seconds(5))
+                               credentials: StaticToken(Secret("tok")), timeout: .seconds(5), logger: .silent)
         let error = try #require(await failure { () throws(CCEError) in try await client.showJob("j1") })
         #expect(error.kind == .transport(.connectionRefused))
         #expect(error.jobID == "j1" && error.isTransient)
@@ -153,14 +153,14 @@ import Testing
             return ok ? .json(JobFixtures.documentationExample) : .json(#"{"error_code":"APIGW.0301","error_msg":"bad sig"}"#, status: 401)
         }
         defer { server.stop() }
-        let signer = AKSKSigner(accessKey: Secret("AKTEST"), secretKey: Secret("SKTEST"), now: clock.closure)
+        let signer = AKSKSigner(accessKey: Secret("AKTEST"), secretKey: Secret("SKTEST"), logger: .silent, now: clock.closure)
         let job = try await client(server, credentials: signer).showJob(Self.jobID)
         #expect(job.phase == "Running")
         let request = try #require(server.requests.first)
         #expect(request.header("Host") == "127.0.0.1:\(server.port)")
         #expect(request.header("X-Project-Id") == "p123")
 
-        let wrong = AKSKSigner(accessKey: Secret("AKTEST"), secretKey: Secret("SKWRONG"), now: clock.closure)
+        let wrong = AKSKSigner(accessKey: Secret("AKTEST"), secretKey: Secret("SKWRONG"), logger: .silent, now: clock.closure)
         let client = try client(server, credentials: wrong)
         let error = try #require(await failure { () throws(CCEError) in try await client.showJob(Self.jobID) })
         #expect(error.isAuthFailure)

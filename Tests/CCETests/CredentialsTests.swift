@@ -2,6 +2,7 @@ import CCE
 import CurlHTTP
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct CredentialsTests {
     @Test func environmentVariablesOfTheOfficialSDKAreRead() {
@@ -15,8 +16,8 @@ import Testing
         #expect(credentials.projectID == "p1")
         #expect(credentials.region == "cn-north-4")
         #expect(credentials.hasAccessKey)
-        #expect(credentials.signer() != nil)
-        #expect(CredentialsFromEnvironment(["HUAWEICLOUD_SDK_AK": "AK1"]).signer() == nil)
+        #expect(credentials.signer(logger: .silent) != nil)
+        #expect(CredentialsFromEnvironment(["HUAWEICLOUD_SDK_AK": "AK1"]).signer(logger: .silent) == nil)
     }
 
     @Test func staticTokenIsSentAsXAuthToken() async throws {

@@ -55,7 +55,7 @@ final class FakeCloud: Sendable {
     }
 
     func client(_ source: IAMTokenSource) throws -> CCEClient {
-        CCEClient(endpoint: try CCEEndpoint(url: server.url("/")), projectID: "p123", http: CurlClient(), credentials: source, timeout: .seconds(5))
+        CCEClient(endpoint: try CCEEndpoint(url: server.url("/")), projectID: "p123", http: CurlClient(), credentials: source, timeout: .seconds(5), logger: .silent)
     }
 }
 

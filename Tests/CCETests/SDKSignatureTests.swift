@@ -2,6 +2,7 @@ import CCE
 import CurlHTTP
 import Foundation
 import Testing
+import TestSupport
 
 /// The reference table's vectors, produced by the official Python SDK's signer.
 @Suite struct SDKSignatureTests {
@@ -45,7 +46,7 @@ import Testing
 
     static func signer(_ vector: Vector) -> AKSKSigner {
         AKSKSigner(accessKey: Secret("AKTEST"), secretKey: Secret("SKTEST"),
-                   securityToken: vector.securityToken.map(Secret.init), now: { date })
+                   securityToken: vector.securityToken.map(Secret.init), logger: .silent, now: { date })
     }
 
     static func signed(_ vector: Vector) throws -> HTTPRequest {

@@ -1,5 +1,6 @@
 import CCE
 import Testing
+import TestSupport
 
 @Suite struct SecretTests {
     let secret = Secret("hunter2-token")
@@ -26,7 +27,7 @@ import Testing
     }
 
     @Test func credentialTypesDoNotPrintTheirSecrets() async {
-        let signer = AKSKSigner(accessKey: Secret("AKVISIBLE"), secretKey: Secret("SKHIDDEN"), securityToken: Secret("STSHIDDEN"))
+        let signer = AKSKSigner(accessKey: Secret("AKVISIBLE"), secretKey: Secret("SKHIDDEN"), securityToken: Secret("STSHIDDEN"), logger: .silent)
         var text = ""
         dump(signer, to: &text)
         #expect(!text.contains("SKHIDDEN") && !text.contains("STSHIDDEN"))

@@ -26,7 +26,7 @@ import TestSupport
     ) async throws -> Duration {
         let http = CurlClient()
         defer { http.shutdown() }
-        let dispatcher = Dispatcher(store: store, http: http, targets: [target], drainDeadline: drainDeadline)
+        let dispatcher = Dispatcher(store: store, http: http, targets: [target], logger: .silent, drainDeadline: drainDeadline)
         return try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await dispatcher.run() }

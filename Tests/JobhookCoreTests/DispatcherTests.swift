@@ -20,7 +20,7 @@ import TestSupport
     func run(_ store: SQLiteStore, targets: [DeliveryTarget], until done: @escaping () async throws -> Bool) async throws -> Bool {
         let http = CurlClient()
         defer { http.shutdown() }
-        let dispatcher = Dispatcher(store: store, http: http, targets: targets)
+        let dispatcher = Dispatcher(store: store, http: http, targets: targets, logger: .silent)
         let task = Task { try await dispatcher.run() }
         await dispatcher.wake()
         let ok = try await eventually(timeout: .seconds(15), done)

@@ -78,7 +78,7 @@ import TestSupport
 
         let http = CurlClient()
         defer { http.shutdown() }
-        let dispatcher = Dispatcher(store: store, http: http, targets: config.receivers.map(\.deliveryTarget))
+        let dispatcher = Dispatcher(store: store, http: http, targets: config.receivers.map(\.deliveryTarget), logger: .silent)
         let task = Task { try await dispatcher.run() }
         await dispatcher.wake()
         let sent = try await eventually(timeout: .seconds(15)) { try await store.pendingCount() == 0 }

@@ -2,9 +2,10 @@ import CCE
 import CurlHTTP
 import Foundation
 import JobhookCore
-import JobhookServer
+import JobhookSimulator
 import Logging
 import Testing
+import TestSupport
 
 /// Measurements for the issue notes, not assertions on speed: run with `JOBHOOK_MEASURE=1`.
 @Suite("Poller measurements", .enabled(if: ProcessInfo.processInfo.environment["JOBHOOK_MEASURE"] != nil))
@@ -48,7 +49,7 @@ struct PollerMeasure {
         let sim = try await CCESimulator(scenario: Scenario(jobs: ids.map {
             .init(id: $0, type: "CreateCluster", timeline: [.init(after: .zero, phase: "Running", subjobs: [
                 .init(id: "\($0)-m", type: "InstallMaster", phase: "Running")])])
-        })).start()
+        })).start(logger: .silent)
         let http = CurlClient()
         let start = ContinuousClock.now
         let deadline = start + .seconds(3)

@@ -2,7 +2,7 @@ import CCE
 import CurlHTTP
 import Foundation
 import JobhookCore
-import JobhookServer
+import JobhookSimulator
 import Logging
 import Testing
 
@@ -41,7 +41,7 @@ struct PollerSimulatorTests {
             .init(job: "j", requests: [5], delay: .milliseconds(800)),
             .init(job: "j", requests: [6], status: 502),
         ])
-        let sim = try await CCESimulator(scenario: scenario).start()
+        let sim = try await CCESimulator(scenario: scenario).start(logger: quiet)
         defer { Task { await sim.stop() } }
         let poller = Poller(fetcher: try client(sim, timeout: .milliseconds(300)), settings: settings(), logger: quiet)
         let log = PollerEventLog(poller)
@@ -70,7 +70,7 @@ struct PollerSimulatorTests {
 
     @Test func pollsRunOnTheHTTPClientsThread() async throws {
         let ids = (0..<10).map { "t\($0)" }
-        let sim = try await CCESimulator(scenario: Scenario(jobs: ids.map { job($0, steps: [(0, "Running", "Running"), (300, "Success", "Success")]) })).start()
+        let sim = try await CCESimulator(scenario: Scenario(jobs: ids.map { job($0, steps: [(0, "Running", "Running"), (300, "Success", "Success")]) })).start(logger: quiet)
         defer { Task { await sim.stop() } }
         let fetcher = ThreadRecordingFetcher(client: try client(sim))
         let curlThread = await Task(executorPreference: http.executor) { UInt(pthread_self()) }.value
@@ -87,7 +87,7 @@ struct PollerSimulatorTests {
     @Test func terminalJobsAreNoLongerPolled() async throws {
         let scenario = Scenario(jobs: [job("a", steps: [(0, "Running", "Running"), (200, "Success", "Success")]),
                                        job("b", steps: [(0, "Running", "Running"), (200, "Failed", "Failed")])])
-        let sim = try await CCESimulator(scenario: scenario).start()
+        let sim = try await CCESimulator(scenario: scenario).start(logger: quiet)
         defer { Task { await sim.stop() } }
         let poller = Poller(fetcher: try client(sim), settings: settings(), logger: quiet)
         let log = PollerEventLog(poller)
@@ -103,7 +103,7 @@ struct PollerSimulatorTests {
 
     @Test func theRateCapHoldsAtTheSimulator() async throws {
         let ids = (0..<40).map { "r\($0)" }
-        let sim = try await CCESimulator(scenario: Scenario(jobs: ids.map { job($0, steps: [(0, "Running", "Running")]) })).start()
+        let sim = try await CCESimulator(scenario: Scenario(jobs: ids.map { job($0, steps: [(0, "Running", "Running")]) })).start(logger: quiet)
         defer { Task { await sim.stop() } }
         let poller = Poller(fetcher: try client(sim), settings: settings(interval: .milliseconds(10), maxRPS: 20), logger: quiet)
         let run = Task { await poller.run() }
@@ -120,7 +120,7 @@ struct PollerSimulatorTests {
     }
 
     @Test func aJobThatAgesOutIsReportedExpiredOnce() async throws {
-        let sim = try await CCESimulator(scenario: Scenario(jobs: [job("old", steps: [(0, "Running", "Running")])])).start()
+        let sim = try await CCESimulator(scenario: Scenario(jobs: [job("old", steps: [(0, "Running", "Running")])])).start(logger: quiet)
         defer { Task { await sim.stop() } }
         let poller = Poller(fetcher: try client(sim), settings: settings(), logger: quiet)
         let log = PollerEventLog(poller)

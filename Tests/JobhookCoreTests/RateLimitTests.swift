@@ -60,7 +60,7 @@ import TestSupport
         let receiver = Receiver(name: "ding", preset: DingTalk(), url: url, rateLimit: RateLimit(count: 2, per: .milliseconds(500)))
         let http = CurlClient()
         defer { http.shutdown() }
-        let dispatcher = Dispatcher(store: store, http: http, targets: [receiver.deliveryTarget])
+        let dispatcher = Dispatcher(store: store, http: http, targets: [receiver.deliveryTarget], logger: .silent)
         let task = Task { try await dispatcher.run() }
         await dispatcher.wake()
         // Shortly after the start only the first two may have gone; the rest wait, still pending.

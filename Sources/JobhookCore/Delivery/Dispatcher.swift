@@ -52,7 +52,7 @@ public actor Dispatcher: Service {
         store: any DeliveryStore, http: any HTTPClient, targets: [DeliveryTarget],
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        logger: Logger = Logger(label: "jobhook.dispatcher"), observer: Observer? = nil,
+        logger: Logger, observer: Observer? = nil,
         drainDeadline: Duration = .seconds(10)
     ) {
         self.store = store

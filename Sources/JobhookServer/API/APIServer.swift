@@ -14,7 +14,7 @@ public struct APIServer: Sendable {
     public var logger: Logger
 
     /// Refuses a public listener without a token (see `validateListen`).
-    public init(listen: String, token: Secret?, hooks: Hooks, logger: Logger = Logger(label: "jobhook.api")) throws(ListenError) {
+    public init(listen: String, token: Secret?, hooks: Hooks, logger: Logger) throws(ListenError) {
         address = try Self.validateListen(address: listen, token: token)
         self.token = token
         self.hooks = hooks

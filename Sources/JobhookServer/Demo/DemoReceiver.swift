@@ -1,6 +1,6 @@
 public import Foundation
 import Hummingbird
-import Logging
+public import Logging
 import NIOCore
 
 /// The demo's local webhook receiver: answers 200 to every POST and hands each request to
@@ -15,7 +15,10 @@ public struct DemoReceiver: Sendable {
     public let port: Int
     private let task: Task<Void, any Error>
 
-    public static func start(onRequest: @escaping @Sendable (Notification) -> Void) async throws -> DemoReceiver {
+    /// `logger` is Hummingbird's: its level decides what the receiver itself logs.
+    public static func start(
+        logger: Logger, onRequest: @escaping @Sendable (Notification) -> Void
+    ) async throws -> DemoReceiver {
         let router = Router()
         router.post("**") { request, _ -> HTTPResponse.Status in
             let buffer = try await request.body.collect(upTo: 1 << 20)
@@ -25,8 +28,6 @@ public struct DemoReceiver: Sendable {
             return .ok
         }
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "jobhook.demo.receiver")
-        logger.logLevel = .warning
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) },

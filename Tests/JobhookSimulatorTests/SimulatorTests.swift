@@ -1,8 +1,9 @@
 import CCE
 import CurlHTTP
 import Foundation
-import JobhookServer
+import JobhookSimulator
 import Testing
+import TestSupport
 
 @Suite("CCE simulator")
 struct SimulatorTests {
@@ -41,7 +42,7 @@ struct SimulatorTests {
 
     @Test func servesTheScriptedTimelineAsCCEJobDocuments() async throws {
         let beforeStart = ContinuousClock.now  // the scenario's clock starts between these two
-        let sim = try await CCESimulator(scenario: Scenario.parse(Self.scenarioYAML)).start()
+        let sim = try await CCESimulator(scenario: Scenario.parse(Self.scenarioYAML)).start(logger: .silent)
         let started = ContinuousClock.now
         defer { Task { await sim.stop() } }
         let first = try await get(sim, "/api/v3/projects/p123/jobs/job-ok")
@@ -66,7 +67,7 @@ struct SimulatorTests {
     }
 
     @Test func unknownJobsAndJobsNotStartedYetAnswer404InCCEShape() async throws {
-        let sim = try await CCESimulator(scenario: Scenario.parse(Self.scenarioYAML)).start()
+        let sim = try await CCESimulator(scenario: Scenario.parse(Self.scenarioYAML)).start(logger: .silent)
         defer { Task { await sim.stop() } }
         for path in ["/api/v3/projects/p123/jobs/nope", "/api/v3/projects/p123/jobs/job-later",
                      "/api/v3/projects/other/jobs/job-ok"] {
@@ -82,14 +83,14 @@ struct SimulatorTests {
             jobs:
               - {id: gone, type: CreateCluster, expire_after: 0s, timeline: [{after: 0s, phase: Success}]}
               - {id: kept, type: CreateCluster, expire_after: 1h, timeline: [{after: 0s, phase: Success}]}
-            """)).start()
+            """)).start(logger: .silent)
         defer { Task { await sim.stop() } }
         #expect(try await get(sim, "/api/v3/projects/p123/jobs/gone").status == 404)
         #expect(try await get(sim, "/api/v3/projects/p123/jobs/kept").status == 200)
     }
 
     @Test func subJobIDsCanBeQueriedToo() async throws {
-        let sim = try await CCESimulator(scenario: Scenario.parse(Self.scenarioYAML)).start()
+        let sim = try await CCESimulator(scenario: Scenario.parse(Self.scenarioYAML)).start(logger: .silent)
         defer { Task { await sim.stop() } }
         let answer = try await get(sim, "/api/v3/projects/p123/jobs/s1")
         #expect(answer.status == 200)
@@ -97,7 +98,7 @@ struct SimulatorTests {
     }
 
     @Test func scriptedFaultsAnswerTheNthRequests() async throws {
-        let sim = try await CCESimulator(scenario: Scenario.parse(Self.scenarioYAML)).start()
+        let sim = try await CCESimulator(scenario: Scenario.parse(Self.scenarioYAML)).start(logger: .silent)
         defer { Task { await sim.stop() } }
         var answers: [HTTPResponse] = []
         for _ in 1...6 { answers.append(try await get(sim, "/api/v3/projects/p123/jobs/job-ok")) }
@@ -112,7 +113,7 @@ struct SimulatorTests {
     @Test func slowAnswerFaultDelaysTheResponse() async throws {
         let scenario = Scenario(jobs: [.init(id: "j", type: "CreateNode", timeline: [.init(after: .zero, phase: "Running")])],
                                 faults: [.init(job: "j", requests: [1], delay: .seconds(3))])
-        let sim = try await CCESimulator(scenario: scenario).start()
+        let sim = try await CCESimulator(scenario: scenario).start(logger: .silent)
         defer { Task { await sim.stop() } }
         await #expect(throws: HTTPError.self) {
             _ = try await http.send(HTTPRequest(url: sim.endpoint + "/api/v3/projects/p/jobs/j", timeout: .milliseconds(300)))
@@ -121,7 +122,7 @@ struct SimulatorTests {
     }
 
     @Test func controlAPIAddsJobsSetsPhasesAndCountsRequests() async throws {
-        let sim = try await CCESimulator(scenario: Scenario(jobs: [])).start()
+        let sim = try await CCESimulator(scenario: Scenario(jobs: [])).start(logger: .silent)
         defer { Task { await sim.stop() } }
         let added = try await post(sim, "/sim/jobs", """
             {"id": "rt", "type": "DeleteCluster", "timeline": [{"after": "0s", "phase": "Running",

@@ -25,40 +25,35 @@ public struct CCESimulator: Sendable {
     }
 
     /// A Hummingbird application serving the simulator; `onRunning` receives the bound port (useful with port 0).
+    /// `logger` is the server's (Hummingbird logs through it); tests pass a silent one.
     public func application(
-        host: String = "127.0.0.1", port: Int = 0, logger: Logger? = nil,
+        host: String = "127.0.0.1", port: Int = 0, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
             router: router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "cce-simulator"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
-            logger: logger ?? Self.quietLogger
+            logger: logger
         )
-    }
-
-    private static var quietLogger: Logger {
-        var logger = Logger(label: "jobhook.simulator")
-        logger.logLevel = .warning
-        return logger
     }
 
     /// Serves until SIGTERM or SIGINT (for `jobhook simulate`); `onRunning` receives the bound port.
     public func run(
-        host: String, port: Int, logger: Logger? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        host: String, port: Int, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         try await application(host: host, port: port, logger: logger, onRunning: onRunning)
             .runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 
     /// Starts serving in the background and returns once the port is bound. Stop it with `stop()`.
-    public func start(host: String = "127.0.0.1", port: Int = 0, logger: Logger? = nil) async throws -> RunningSimulator {
+    public func start(host: String = "127.0.0.1", port: Int = 0, logger: Logger) async throws -> RunningSimulator {
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = application(host: host, port: port, logger: logger) { bound in
             portSink.yield(bound)
             portSink.finish()
         }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger ?? Self.quietLogger))
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let task = Task {
             defer { portSink.finish() }
             try await group.run()

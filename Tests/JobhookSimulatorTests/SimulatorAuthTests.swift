@@ -1,8 +1,9 @@
 import CCE
 import CurlHTTP
 import Foundation
-import JobhookServer
+import JobhookSimulator
 import Testing
+import TestSupport
 
 @Suite("CCE simulator authentication")
 struct SimulatorAuthTests {
@@ -11,12 +12,12 @@ struct SimulatorAuthTests {
     func simulator(_ auth: SimulatorAuth) async throws -> RunningSimulator {
         try await CCESimulator(scenario: Scenario(auth: auth, jobs: [
             .init(id: "j1", type: "CreateCluster", timeline: [.init(after: .zero, phase: "Running")]),
-        ])).start()
+        ])).start(logger: .silent)
     }
 
     func client(_ sim: RunningSimulator, _ signer: any RequestSigner) throws -> CCEClient {
         CCEClient(endpoint: try CCEEndpoint(url: sim.endpoint), projectID: "p123", http: http,
-                  credentials: signer, timeout: .seconds(5))
+                  credentials: signer, timeout: .seconds(5), logger: .silent)
     }
 
     @Test func tokenModeAcceptsOnlyTheConfiguredToken() async throws {
@@ -31,9 +32,9 @@ struct SimulatorAuthTests {
     @Test func akskModeVerifiesTheSDKSignature() async throws {
         let sim = try await simulator(.aksk(accessKey: "AKTEST", secretKey: "SKTEST"))
         defer { Task { await sim.stop() } }
-        let good = AKSKSigner(accessKey: Secret("AKTEST"), secretKey: Secret("SKTEST"))
+        let good = AKSKSigner(accessKey: Secret("AKTEST"), secretKey: Secret("SKTEST"), logger: .silent)
         #expect(try await client(sim, good).showJob("j1").phase == "Running")
-        let bad = AKSKSigner(accessKey: Secret("AKTEST"), secretKey: Secret("nope"))
+        let bad = AKSKSigner(accessKey: Secret("AKTEST"), secretKey: Secret("nope"), logger: .silent)
         await #expect { try await client(sim, bad).showJob("j1") } throws: { error in
             (error as? CCEError)?.isAuthFailure == true
         }
@@ -65,7 +66,7 @@ struct SimulatorAuthTests {
         let sim = try await simulator(.iam(domain: "acme", user: "bot", password: "pw", tokenLifetime: .seconds(3600)))
         defer { Task { await sim.stop() } }
         let source = IAMTokenSource(endpoint: try CCEEndpoint(url: sim.endpoint), domain: "acme", user: "bot",
-                                    password: Secret("pw"), scope: .projectName("cn-north-4"), http: http)
+                                    password: Secret("pw"), scope: .projectName("cn-north-4"), http: http, logger: .silent)
         #expect(try await client(sim, source).showJob("j1").phase == "Running")
     }
 }

@@ -1,0 +1,45 @@
+import ArgumentParser
+import CCE
+import Foundation
+import JobhookCore
+
+/// The one way a command opens the configured state store (`run`, `deliveries`, `demo`): on any
+/// problem, the store's own explanation (it names the file and what to do) and exit 1 — never a
+/// silent fresh start that would re-send everything.
+/// - Parameter mustExist: refuse a missing file instead of creating one (`deliveries`, where a new
+///   empty store would only hide a wrong path or working directory).
+func openStore(at path: String, mustExist: Bool = false) throws -> SQLiteStore {
+    if mustExist, !FileManager.default.fileExists(atPath: path) {
+        printError("jobhook: no state store at \(path) (check state.path in the config, or pass --state PATH)")
+        throw ExitCode(1)
+    }
+    do {
+        return try SQLiteStore(path: path)
+    } catch {
+        throw unusableStore(error)
+    }
+}
+
+/// Prints a store failure the way `openStore` does and gives its exit status, 1 (README: Commands),
+/// for failures after opening, such as reading the watches at start-up.
+func unusableStore(_ error: StoreError) -> ExitCode {
+    printError("jobhook: \(error)")
+    return ExitCode(1)
+}
+
+/// Builds what a command runs, turning start-up failures into the documented exit codes: 1 when the
+/// state store cannot be used (reading the watches back, say), 2 for CCE settings or anything else
+/// in the config.
+func startOrExit<T>(_ start: () async throws -> T) async throws -> T {
+    do {
+        return try await start()
+    } catch let error as StoreError {
+        throw unusableStore(error)
+    } catch let error as CCEError {
+        printError("jobhook: \(error)")
+        throw ExitCode(2)
+    } catch {
+        printError("jobhook: cannot start: \(error)")
+        throw ExitCode(2)
+    }
+}
