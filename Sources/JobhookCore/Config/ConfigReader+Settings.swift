@@ -94,9 +94,20 @@ extension ConfigReader {
 
     mutating func watchSettings(_ node: Node) -> WatchSettings {
         guard let watch = fields(node, "watch", allowed: ["jobs"]), let jobs = watch["jobs"] else { return WatchSettings() }
-        let ids = stringList(jobs, "watch.jobs") ?? []
-        for id in ids where id.trimmingSpaces.isEmpty {
-            report("watch.jobs: a job ID is empty", at: jobs)
+        // Each entry is checked at its own node, so the problem points at the offending line.
+        let entries: [(node: Node, path: String)] = if case .sequence(let sequence) = jobs {
+            sequence.enumerated().map { ($0.element, "watch.jobs[\($0.offset)]") }
+        } else {
+            [(jobs, "watch.jobs")]
+        }
+        var ids: [String] = []
+        for entry in entries {
+            guard let id = string(entry.node, entry.path) else { continue }
+            if let problem = JobID.problem(id) {
+                report("\(entry.path): \(problem)", at: entry.node)
+            } else {
+                ids.append(id)
+            }
         }
         return WatchSettings(jobs: ids)
     }
