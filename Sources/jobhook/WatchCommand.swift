@@ -88,13 +88,13 @@ struct WatchCommand: AsyncParsableCommand {
         if config.path != nil || !(environment["JOBHOOK_CONFIG"] ?? "").isEmpty || FileManager.default.fileExists(atPath: config.resolvedPath) {
             loaded = try config.load(environment: environment)
         } else {
-            guard let region = region ?? environment["HUAWEICLOUD_SDK_REGION"] ?? (endpoint != nil ? "custom" : nil) else {
+            let sdk = CredentialsFromEnvironment(environment)
+            guard let region = region ?? sdk.region ?? (endpoint != nil ? "custom" : nil) else {
                 printError("no config file (\(config.resolvedPath)) and no region: pass --region or set HUAWEICLOUD_SDK_REGION")
                 throw ExitCode(2)
             }
             loaded = Config(cce: CCESettings(
-                region: region, projectID: environment["HUAWEICLOUD_SDK_PROJECT_ID"],
-                auth: AuthSettings.fromEnvironment(environment)))
+                region: region, projectID: sdk.projectID, auth: AuthSettings.fromEnvironment(environment)))
         }
         if let region { loaded.cce.region = region }
         if let endpoint { loaded.cce.endpoint = endpoint }

@@ -10,8 +10,9 @@ extension ConfigReader {
             guard let read = fields(node, "cce", allowed: allowed) else { return nil }
             section = read
         }
+        let sdk = CredentialsFromEnvironment(environment)
         var region = optionalString(section, "region")
-        if region == nil, section["region"] == nil { region = environment["HUAWEICLOUD_SDK_REGION"].flatMap { $0.isEmpty ? nil : $0 } }
+        if region == nil, section["region"] == nil { region = sdk.region }
         if region == nil, section["region"] == nil {
             report("missing 'region' in cce (or set HUAWEICLOUD_SDK_REGION)", at: section.node)
         }
@@ -25,9 +26,9 @@ extension ConfigReader {
         }
         var projectID = optionalString(section, "project_id")
         if projectID == nil, section["project_id"] == nil {
-            projectID = environment["HUAWEICLOUD_SDK_PROJECT_ID"].flatMap { $0.isEmpty ? nil : $0 }
+            projectID = sdk.projectID
         }
-        let auth = section["auth"].flatMap { authSettings($0) } ?? AuthSettings.fromEnvironment(environment)
+        let auth = section["auth"].flatMap { authSettings($0) } ?? AuthSettings(sdk)
         let timeout = duration(section, "timeout", default: .seconds(10))
         guard let region else { return nil }
         return CCESettings(region: region, endpoint: endpoint, projectID: projectID, auth: auth, timeout: timeout)
