@@ -78,7 +78,7 @@ public enum PresetResponse {
         case 404:
             return .permanent(reason: "HTTP 404: the Discord webhook is gone (deleted or token revoked)")
         case 429:
-            let headerHint = RetryAfter.parse(response.header("Retry-After"), now: now)
+            let headerHint = response.retryAfter(now: now)
             let bodyHint = double(object(response.body)?["retry_after"]).map { Duration.milliseconds(Int64(($0 * 1000).rounded(.up))) }
             let hint = [headerHint, bodyHint].compactMap { $0 }.max()
             return .retryable(reason: "HTTP 429: Discord rate limit", retryAfter: hint)
