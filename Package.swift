@@ -94,8 +94,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CCETests", dependencies: ["CCE", "CurlHTTP", "TestSupport", "JobhookServer"], swiftSettings: strict),
-        .testTarget(name: "JobhookCoreTests", dependencies: ["JobhookCore", "CCE", "CurlHTTP", "TestSupport", "JobhookServer"], swiftSettings: strict),
+        .testTarget(name: "CCETests", dependencies: ["CCE", "CurlHTTP", "TestSupport", "JobhookServer", .product(name: "InMemoryLogging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(name: "JobhookCoreTests", dependencies: ["JobhookCore", "CCE", "CurlHTTP", "TestSupport", "JobhookServer", .product(name: "InMemoryLogging", package: "swift-log")], swiftSettings: strict),
         .testTarget(name: "JobhookServerTests", dependencies: ["JobhookServer", "JobhookCore", "CCE", "CurlHTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
     ]
