@@ -115,7 +115,11 @@ let package = Package(
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CCETests",
-            dependencies: ["CCE", "CurlHTTP", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CCE", "CurlHTTP", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -124,6 +128,7 @@ let package = Package(
                 "JobhookCore", "CCE", "CurlHTTP", "JobhookSimulator", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -131,7 +136,7 @@ let package = Package(
         .testTarget(
             name: "JobhookServerTests",
             dependencies: [
-                "JobhookServer", "JobhookCore", "CCE", "CurlHTTP",
+                "JobhookServer", "JobhookCore", "CCE", "CurlHTTP", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

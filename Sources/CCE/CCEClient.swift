@@ -7,8 +7,6 @@ public import Logging
 public struct CCEClient: JobFetching {
     /// CCE answers are small; anything beyond this is not a job document.
     public static let maxResponseBytes = 8 << 20
-    /// Job IDs are UUID-like; anything else is refused before a URL is built from it.
-    public static let maxJobIDLength = 128
 
     public let endpoint: CCEEndpoint
     public let projectID: String
@@ -36,7 +34,7 @@ public struct CCEClient: JobFetching {
     /// has fresh credentials (a renewed IAM token) the request is repeated once.
     public func showJob(_ id: String) async throws(CCEError) -> Job {
         try Self.validate(jobID: id)
-        guard Self.isSafeSegment(projectID, allowDots: false) else {
+        guard Self.isProjectID(projectID) else {
             throw CCEError(.credentials, jobID: id, message: "project ID \(CCEEndpoint.printable(projectID)) is not a Huawei Cloud project ID")
         }
         var response = try await send(jobID: id)
@@ -97,22 +95,21 @@ public struct CCEClient: JobFetching {
         return Exchange(request: request, response: response)
     }
 
-    /// Letters, digits, `-`, `_`, `.`; at most 128; not `.` or `..` (a path segment, not a path).
+    /// Refuses what `JobID` refuses, as `CCEError` kind `.invalidJobID`: no request is sent, and
+    /// asking again cannot help (the poller drops such a watch instead of backing off).
     public static func validate(jobID: String) throws(CCEError) {
-        guard isSafeSegment(jobID, allowDots: true) else {
-            throw CCEError(
-                .transport(.invalidURL), jobID: CCEEndpoint.printable(jobID),
-                message: "not a CCE job ID: use letters, digits, '-', '_' and '.' (at most \(maxJobIDLength))")
+        if let problem = JobID.problem(jobID) {
+            throw CCEError(.invalidJobID, jobID: CCEEndpoint.printable(jobID), message: problem)
         }
     }
 
-    static func isSafeSegment(_ text: String, allowDots: Bool) -> Bool {
-        guard !text.isEmpty, text.utf8.count <= maxJobIDLength, text.contains(where: { $0 != "." }) else { return false }
+    /// Letters, digits, `-`, `_`; at most 128 bytes: a single path segment.
+    static func isProjectID(_ text: String) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 128 else { return false }
         return text.utf8.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
                  UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"): true
-            case UInt8(ascii: "."): allowDots
             default: false
             }
         }

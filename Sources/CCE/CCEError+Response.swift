@@ -5,7 +5,7 @@ extension CCEError {
     /// Builds the error for a non-2xx answer from Huawei Cloud: the code and message from whichever body
     /// shape arrived (CCE `errorCode`/`errorMessage`, gateway `error_code`/`error_msg`/`request_id`,
     /// plain `code`/`message`, IAM/Keystone `{"error":{"code","message"}}`), `X-Request-Id`, and
-    /// `Retry-After` (seconds or an HTTP date). Messages are cut to one short line; non-JSON bodies
+    /// `Retry-After` (seconds or an HTTP date, via CurlHTTP's `RetryAfter`). Messages are cut to one short line; non-JSON bodies
     /// are described, never quoted.
     public static func from(response: HTTPResponse, jobID: String?, now: Date = Date(), hints: Bool = true) -> CCEError {
         var code: String?
@@ -23,22 +23,15 @@ extension CCEError {
         var error = CCEError(
             .api(status: response.status), jobID: jobID, code: code.map(oneLine),
             message: message.map(oneLine) ?? "", requestID: requestID,
-            retryAfter: response.header("Retry-After").flatMap { retryAfter($0, now: now) })
+            retryAfter: response.retryAfter(now: now).map { min($0, maxRetryAfter) })
         if hints, let hint = hint(status: response.status, code: error.code) {
             error.message = error.message.isEmpty ? hint : error.message + " — " + hint
         }
         return error
     }
 
-    /// `Retry-After: 5` or `Retry-After: Sun, 06 Nov 1994 08:49:37 GMT`, as a non-negative duration.
-    static func retryAfter(_ value: String, now: Date) -> Duration? {
-        let trimmed = value.trimmingWhitespace()
-        if let seconds = Double(trimmed), seconds.isFinite {
-            return .milliseconds(Int64(max(0, min(seconds, 86_400)) * 1000))
-        }
-        guard let date = HTTPDate.parse(trimmed) else { return nil }
-        return .milliseconds(Int64(max(0, min(date.timeIntervalSince(now), 86_400)) * 1000))
-    }
+    /// A `Retry-After` beyond a day is a gateway's mistake, not a reason to stop polling for longer.
+    static let maxRetryAfter = Duration.seconds(86_400)
 
     /// What a person should do next for the common refusals.
     private static func hint(status: Int, code: String?) -> String? {

@@ -13,6 +13,8 @@ public struct CCEError: Error, Sendable, Hashable, CustomStringConvertible {
         case decoding
         /// Credentials could not be obtained (IAM refused, token file unreadable, no credentials).
         case credentials
+        /// The job ID is not one CCE could have issued (`JobID`); nothing was sent.
+        case invalidJobID
     }
 
     public var kind: Kind
@@ -39,6 +41,7 @@ public struct CCEError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
+        if kind == .invalidJobID { return message }  // the message names the ID already
         var parts: [String] = []
         if let jobID { parts.append("job \(jobID):") }
         switch kind {
@@ -46,6 +49,7 @@ public struct CCEError: Error, Sendable, Hashable, CustomStringConvertible {
         case .transport: parts.append("CCE request failed")
         case .decoding: parts.append("CCE answer is not a job document")
         case .credentials: parts.append("cannot authenticate to CCE")
+        case .invalidJobID: break
         }
         if let code { parts.append("[\(code)]") }
         if !message.isEmpty { parts.append(message) }
@@ -64,6 +68,8 @@ public struct CCEError: Error, Sendable, Hashable, CustomStringConvertible {
     public var isAuthFailure: Bool {
         status == 401 || status == 403 || kind == .credentials
     }
+    /// Not a job ID at all: drop the watch now; no retry, backoff or other job is affected.
+    public var isInvalidJobID: Bool { kind == .invalidJobID }
     /// 429: the whole client should slow down, honouring `retryAfter`.
     public var isThrottled: Bool { status == 429 }
     /// Server errors, transport faults and garbled answers: back off this job and try again.
@@ -72,7 +78,7 @@ public struct CCEError: Error, Sendable, Hashable, CustomStringConvertible {
         case .api(let status): status >= 500 || status == 408
         case .transport(let k): HTTPError(k, "").isTransient || k == .bodyTooLarge
         case .decoding: true
-        case .credentials: false
+        case .credentials, .invalidJobID: false
         }
     }
 }

@@ -146,7 +146,7 @@ public actor IAMTokenSource: RequestSigner {
         switch error.kind {
         case .transport(let kind): HTTPError(kind, "").isTransient
         case .api(let status): status >= 500 || status == 429
-        case .decoding, .credentials: false
+        case .decoding, .credentials, .invalidJobID: false
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CurlHTTP
 import Foundation
+import JobhookCore
 
 /// The `jobhook` command line. Each subcommand wires stages together and holds no logic of its own.
 @main
@@ -32,7 +33,9 @@ struct Jobhook: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            flushLogs()
         } catch {
+            flushLogs()
             let code = exitCode(for: error)
             if code == .validationFailure {
                 printError(fullMessage(for: error))
@@ -40,5 +43,11 @@ struct Jobhook: AsyncParsableCommand {
             }
             exit(withError: error)
         }
+    }
+
+    /// Log lines are written by their own thread; a short command must not exit before its last
+    /// lines are out. Bounded: a stderr nobody reads must not keep the process alive.
+    private static func flushLogs() {
+        LineLogHandler.flushStandardError(timeout: .seconds(1))
     }
 }

@@ -25,6 +25,8 @@ struct LoggingOptions: ParsableArguments {
         Self.bootstrap(level: logLevel, format: logFormat)
     }
 
+    /// Lines go through `LineLogHandler.standardErrorSink(for:)`: queued, written by their own
+    /// thread, flushed (bounded) by `Jobhook.main` before the process exits.
     static func bootstrap(level: Logger.Level, format: LineLogHandler.Format) -> Logger {
         LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level, format: format) }
         return Logger(label: "jobhook")

@@ -47,8 +47,8 @@ struct WatchCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .warning
 
     func validate() throws {
-        for id in jobIDs where id.isEmpty || id.count > 128 || !id.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
-            throw ValidationError("'\(id)' is not a CCE job ID (letters, digits, '-', '_', '.')")
+        for id in jobIDs {
+            if let problem = JobID.problem(id) { throw ValidationError(problem) }
         }
     }
 

@@ -123,7 +123,7 @@ import Testing
         defer { server.stop() }
         let client = try client(server)
         let error = try #require(await failure { () throws(CCEError) in try await client.showJob(id) })
-        #expect(error.kind == .transport(.invalidURL) && error.jobID != nil)
+        #expect(error.kind == .invalidJobID && error.isInvalidJobID && !error.isTransient && error.jobID != nil)
         #expect(server.requests.isEmpty)
     }
 

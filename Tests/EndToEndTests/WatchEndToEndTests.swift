@@ -58,6 +58,26 @@ import TestSupport
         #expect(unknown.stderr.contains("404"))
     }
 
+    /// The same table as JobIDAgreementTests (API, config, client): the CLI refuses exactly these.
+    @Test func invalidJobIDsAreUsageErrorsAndValidOnesArePolled() async throws {
+        let harness = try await Harness(scenario: Self.scenario())
+        defer { Task { await harness.stop() } }
+        let table: [(id: String, valid: Bool)] = [
+            ("jöb", false), ("", false), (String(repeating: "a", count: 129), false), ("a b", false),
+            ("354331b2-229a-11e8-9c75-0255ac100ceb", true), ("a-b_c.d", true),
+        ]
+        for (id, valid) in table {
+            let process = try await watch(harness, [id], environment: [:])
+            if valid {
+                // Unknown to the simulator: polled, answered 404, exit 4 (an API error, not usage).
+                #expect(process.waitStatus == 4, "\(id): \(process.stderr)")
+            } else {
+                #expect(process.waitStatus == 2, "\(id): \(process.stderr)")
+                #expect(process.stderr.contains(id.isEmpty ? "must not be empty" : "is not a CCE job ID"), "\(process.stderr)")
+            }
+        }
+    }
+
     @Test func akskFromTheEnvironmentSignsEveryPoll() async throws {
         let harness = try await Harness(scenario: Self.scenario(auth: "auth: {aksk: {ak: AKTEST, sk: SKTEST}}"))
         defer { Task { await harness.stop() } }

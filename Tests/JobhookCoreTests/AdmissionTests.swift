@@ -85,7 +85,7 @@ struct AdmissionTests {
         (CCEError(.transport(.timeout), message: "timeout"), "transient"),
         (CCEError(.transport(.cancelled), message: "cancelled"), "cancelled"),
         (CCEError(.api(status: 400), message: "bad request"), "refused"),
-        (CCEError(.transport(.invalidURL), jobID: "jöb", message: "not a job ID"), "refused"),
+        (CCEError(.invalidJobID, jobID: "jöb", message: "'jöb' is not a CCE job ID"), "refused"),
     ])
     func eachAnswerMeansOneThing(error: CCEError, meaning: String) {
         let answer = PollAnswer(.failure(error))

@@ -79,6 +79,25 @@ struct ConfigTests {
         #expect(CCESettings.fromEnvironment(env)?.region == "ap-southeast-1")
     }
 
+    /// One reader (`CredentialsFromEnvironment`) for config loading, `CCESettings.fromEnvironment`
+    /// and `jobhook watch`: surrounding whitespace is dropped and an empty variable counts as unset.
+    @Test func sdkEnvironmentIsTrimmedAndEmptyMeansUnsetEverywhere() throws {
+        let env = ["HUAWEICLOUD_SDK_REGION": " cn-north-4\n", "HUAWEICLOUD_SDK_PROJECT_ID": "  ",
+                   "HUAWEICLOUD_SDK_AK": " AK ", "HUAWEICLOUD_SDK_SK": "SK\n", "HUAWEICLOUD_SDK_SECURITY_TOKEN": ""]
+        let config = try ConfigFixtures.load("poll:\n  interval: 5s\n", environment: env)
+        let settings = try #require(CCESettings.fromEnvironment(env))
+        for cce in [config.cce, settings] {
+            #expect(cce.region == "cn-north-4")
+            #expect(cce.projectID == nil)
+            guard case .accessKey(let ak, let sk, let token)? = cce.auth else { Issue.record("no AK/SK"); continue }
+            #expect(ak.reveal == "AK" && sk.reveal == "SK" && token == nil)
+        }
+        let blank = ["HUAWEICLOUD_SDK_REGION": " ", "HUAWEICLOUD_SDK_AK": "AK", "HUAWEICLOUD_SDK_SK": " "]
+        #expect(CCESettings.fromEnvironment(blank) == nil)
+        #expect(AuthSettings.fromEnvironment(blank) == nil)
+        #expect(ConfigFixtures.problems("poll: {}\n", environment: blank) == ["rules.yaml:1:1: missing 'region' in cce (or set HUAWEICLOUD_SDK_REGION)"])
+    }
+
     @Test(arguments: [
         ("token: t", "token"),
         ("token_file: /run/secrets/t", "tokenFile"),

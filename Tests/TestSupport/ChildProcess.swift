@@ -9,7 +9,9 @@ public final class ChildProcess: Sendable {
     private let errors = OutputBuffer()
 
     /// Starts `executable` with `arguments`; `environment` adds to (or overrides) this process's.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
+    /// `standardError` replaces the captured stderr pipe (then `stderr` stays empty).
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
+                standardError: FileHandle? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -17,7 +19,7 @@ public final class ChildProcess: Sendable {
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
-        process.standardError = err
+        process.standardError = standardError ?? err
         process.standardInput = FileHandle.nullDevice
         self.process = process
         let output = self.output, errors = self.errors

@@ -23,12 +23,9 @@ public struct CCESettings: Sendable {
     /// What the official Huawei Cloud SDKs read when no config gives credentials, so
     /// `jobhook watch` works in CI without a config file. Nil without a region.
     public static func fromEnvironment(_ environment: [String: String]) -> CCESettings? {
-        guard let region = environment["HUAWEICLOUD_SDK_REGION"], !region.isEmpty else { return nil }
-        return CCESettings(
-            region: region,
-            projectID: environment["HUAWEICLOUD_SDK_PROJECT_ID"].flatMap { $0.isEmpty ? nil : $0 },
-            auth: AuthSettings.fromEnvironment(environment)
-        )
+        let sdk = CredentialsFromEnvironment(environment)
+        guard let region = sdk.region else { return nil }
+        return CCESettings(region: region, projectID: sdk.projectID, auth: AuthSettings(sdk))
     }
 }
 
@@ -45,11 +42,13 @@ public enum AuthSettings: Sendable {
 
     /// `HUAWEICLOUD_SDK_AK`/`_SK`/`_SECURITY_TOKEN`, as the SDKs read them.
     public static func fromEnvironment(_ environment: [String: String]) -> AuthSettings? {
-        guard let ak = environment["HUAWEICLOUD_SDK_AK"], !ak.isEmpty,
-              let sk = environment["HUAWEICLOUD_SDK_SK"], !sk.isEmpty
-        else { return nil }
-        let token = environment["HUAWEICLOUD_SDK_SECURITY_TOKEN"].flatMap { $0.isEmpty ? nil : Secret($0) }
-        return .accessKey(ak: Secret(ak), sk: Secret(sk), securityToken: token)
+        AuthSettings(CredentialsFromEnvironment(environment))
+    }
+
+    /// AK/SK signing when both halves are set; nil otherwise.
+    init?(_ sdk: CredentialsFromEnvironment) {
+        guard let ak = sdk.accessKey, let sk = sdk.secretKey else { return nil }
+        self = .accessKey(ak: ak, sk: sk, securityToken: sdk.securityToken)
     }
 }
 

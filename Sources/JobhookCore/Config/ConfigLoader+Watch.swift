@@ -1,3 +1,4 @@
+import CCE
 import Foundation
 
 /// `--region`, `--endpoint`, `--project-id`: flags that override the config's `cce:` section.
@@ -28,14 +29,13 @@ extension ConfigLoader {
         if explicit || FileManager.default.fileExists(atPath: path) {
             config = try load(path: path, environment: environment)
         } else {
-            let fromEnvironment = CCESettings.fromEnvironment(environment)
-            guard let region = fromEnvironment?.region ?? (overrides.endpoint != nil ? "custom" : nil) else {
+            let sdk = CredentialsFromEnvironment(environment)
+            guard let region = sdk.region ?? (overrides.endpoint != nil ? "custom" : nil) else {
                 throw ConfigError(problems: [ConfigProblem(
                     file: path, line: 1, column: 1,
                     message: "no config file and no region: pass --region or set HUAWEICLOUD_SDK_REGION")])
             }
-            let cce = CCESettings(region: region, projectID: environment["HUAWEICLOUD_SDK_PROJECT_ID"].flatMap { $0.isEmpty ? nil : $0 },
-                                  auth: AuthSettings.fromEnvironment(environment))
+            let cce = CCESettings(region: region, projectID: sdk.projectID, auth: AuthSettings.fromEnvironment(environment))
             config = Config(cce: cce)
         }
         if let region = overrides.region { config.cce.region = region }

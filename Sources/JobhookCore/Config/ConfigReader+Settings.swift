@@ -10,8 +10,9 @@ extension ConfigReader {
             guard let read = fields(node, "cce", allowed: allowed) else { return nil }
             section = read
         }
+        let sdk = CredentialsFromEnvironment(environment)
         var region = optionalString(section, "region")
-        if region == nil, section["region"] == nil { region = environment["HUAWEICLOUD_SDK_REGION"].flatMap { $0.isEmpty ? nil : $0 } }
+        if region == nil, section["region"] == nil { region = sdk.region }
         if region == nil, section["region"] == nil {
             report("missing 'region' in cce (or set HUAWEICLOUD_SDK_REGION)", at: section.node)
         }
@@ -25,9 +26,9 @@ extension ConfigReader {
         }
         var projectID = optionalString(section, "project_id")
         if projectID == nil, section["project_id"] == nil {
-            projectID = environment["HUAWEICLOUD_SDK_PROJECT_ID"].flatMap { $0.isEmpty ? nil : $0 }
+            projectID = sdk.projectID
         }
-        let auth = section["auth"].flatMap { authSettings($0) } ?? AuthSettings.fromEnvironment(environment)
+        let auth = section["auth"].flatMap { authSettings($0) } ?? AuthSettings(sdk)
         let timeout = duration(section, "timeout", default: .seconds(10))
         guard let region else { return nil }
         return CCESettings(region: region, endpoint: endpoint, projectID: projectID, auth: auth, timeout: timeout)
@@ -94,9 +95,20 @@ extension ConfigReader {
 
     mutating func watchSettings(_ node: Node) -> WatchSettings {
         guard let watch = fields(node, "watch", allowed: ["jobs"]), let jobs = watch["jobs"] else { return WatchSettings() }
-        let ids = stringList(jobs, "watch.jobs") ?? []
-        for id in ids where id.trimmingSpaces.isEmpty {
-            report("watch.jobs: a job ID is empty", at: jobs)
+        // Each entry is checked at its own node, so the problem points at the offending line.
+        let entries: [(node: Node, path: String)] = if case .sequence(let sequence) = jobs {
+            sequence.enumerated().map { ($0.element, "watch.jobs[\($0.offset)]") }
+        } else {
+            [(jobs, "watch.jobs")]
+        }
+        var ids: [String] = []
+        for entry in entries {
+            guard let id = string(entry.node, entry.path) else { continue }
+            if let problem = JobID.problem(id) {
+                report("\(entry.path): \(problem)", at: entry.node)
+            } else {
+                ids.append(id)
+            }
         }
         return WatchSettings(jobs: ids)
     }

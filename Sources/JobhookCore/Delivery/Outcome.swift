@@ -46,7 +46,7 @@ extension Outcome {
             let excerpt = bodyExcerpt(response.body)
             let reason = "HTTP \(status)" + (excerpt.isEmpty ? "" : ": \(excerpt)")
             if retryableStatuses.contains(status) {
-                return .retryable(reason: reason, retryAfter: RetryAfter.parse(response.header("Retry-After"), now: now))
+                return .retryable(reason: reason, retryAfter: response.retryAfter(now: now))
             }
             return .permanent(reason: reason)
         }

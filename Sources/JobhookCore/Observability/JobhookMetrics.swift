@@ -38,4 +38,9 @@ public enum JobhookMetrics {
     public static func credentialsBlocked(_ blocked: Bool) {
         Gauge(label: "jobhook_cce_credentials_blocked").record(blocked ? 1 : 0)
     }
+
+    /// A log line refused because standard error was not drained (`LogSink`).
+    public static func logLineDropped() {
+        Counter(label: "jobhook_log_lines_dropped_total").increment()
+    }
 }

@@ -18,11 +18,14 @@ public struct LineLogHandler: LogHandler {
     private let format: Format
     private let write: @Sendable (String) -> Void
 
-    public init(label: String, level: Logger.Level, format: Format, write: @escaping @Sendable (String) -> Void = LineLogHandler.standardError) {
+    /// `write` receives each line without its newline; by default the line goes to standard error
+    /// through the process's `LogSink` for `format`.
+    public init(label: String, level: Logger.Level, format: Format, write: (@Sendable (String) -> Void)? = nil) {
         self.label = label
         self.logLevel = level
         self.format = format
-        self.write = write
+        let sink = Self.standardErrorSink(for: format)
+        self.write = write ?? { sink.enqueue($0) }
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -34,16 +37,21 @@ public struct LineLogHandler: LogHandler {
         var all = metadata
         if let provided = metadataProvider?.get() { all.merge(provided) { _, new in new } }
         if let extra = event.metadata { all.merge(extra) { _, new in new } }
+        write(Self.line(level: event.level, message: "\(event.message)", metadata: all, label: label, format: format))
+    }
+
+    /// One record as one line (no newline), in `format`.
+    static func line(level: Logger.Level, message: String, metadata: Logger.Metadata, label: String, format: Format) -> String {
         let time = Self.timestamp(Date())
         switch format {
         case .text:
-            let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.textValue($0.value))" }.joined(separator: " ")
-            write("\(time) \(event.level.rawValue.uppercased()) \(event.message)" + (fields.isEmpty ? "" : " " + fields))
+            let fields = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.textValue($0.value))" }.joined(separator: " ")
+            return "\(time) \(level.rawValue.uppercased()) \(message)" + (fields.isEmpty ? "" : " " + fields)
         case .json:
-            var object: [String: Any] = ["time": time, "level": event.level.rawValue, "msg": "\(event.message)", "logger": label]
-            for (key, value) in all { object[key] = Self.jsonValue(value) }
+            var object: [String: Any] = ["time": time, "level": level.rawValue, "msg": message, "logger": label]
+            for (key, value) in metadata { object[key] = Self.jsonValue(value) }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-            write(String(decoding: data, as: UTF8.self))
+            return String(decoding: data, as: UTF8.self)
         }
     }
 
@@ -65,16 +73,29 @@ public struct LineLogHandler: LogHandler {
         date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 
-    /// Writes one line to standard error (unbuffered, so lines from several tasks never interleave mid-line).
-    public static let standardError: @Sendable (String) -> Void = { line in
-        let bytes = Array((line + "\n").utf8)
-        bytes.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Foundation.write(2, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 { break }
-                offset += n
-            }
+    /// The process's stderr writer for `format` (the line about dropped lines is in that format too);
+    /// a dedicated thread writes, so logging never blocks, whatever reads (or does not read) stderr.
+    /// Only the one used starts a thread.
+    public static func standardErrorSink(for format: Format) -> LogSink {
+        switch format {
+        case .text: textSink
+        case .json: jsonSink
         }
+    }
+
+    /// Waits (at most `timeout`) until queued log lines are on standard error: before a normal exit.
+    public static func flushStandardError(timeout: Duration = .seconds(1)) {
+        let deadline = ContinuousClock.now + timeout
+        for format in Format.allCases {
+            standardErrorSink(for: format).flush(timeout: max(.zero, deadline - ContinuousClock.now))
+        }
+    }
+
+    private static let textSink = LogSink(droppedNotice: { droppedNotice($0, format: .text) })
+    private static let jsonSink = LogSink(droppedNotice: { droppedNotice($0, format: .json) })
+
+    private static func droppedNotice(_ count: Int, format: Format) -> String {
+        line(level: .warning, message: "log lines dropped: standard error was not drained fast enough",
+             metadata: ["dropped": "\(count)"], label: "jobhook.log", format: format)
     }
 }

@@ -27,7 +27,7 @@ struct Discord: Preset {
         case 404:
             return .permanent(reason: "HTTP 404: the Discord webhook is gone (deleted or token revoked)")
         case 429:
-            let headerHint = RetryAfter.parse(response.header("Retry-After"), now: now)
+            let headerHint = response.retryAfter(now: now)
             let bodyHint = PresetResponse.double(PresetResponse.object(response.body)?["retry_after"])
                 .map { Duration.milliseconds(Int64(($0 * 1000).rounded(.up))) }
             let hint = [headerHint, bodyHint].compactMap { $0 }.max()

@@ -17,7 +17,7 @@ enum PollAnswer: Sendable {
     case throttled(CCEError)
     /// 5xx, 408, transport faults, garbled answers: back this job off and try again.
     case transient(CCEError)
-    /// Any other refusal (an ID CCE can never answer for, another 4xx): asking again cannot help,
+    /// Any other refusal (an ID CCE can never answer for — `isInvalidJobID` — or another 4xx): asking again cannot help,
     /// so the job stops being polled at once instead of backing off until `job_timeout`.
     case refused(CCEError)
 

@@ -1,15 +1,10 @@
+import CCE
 import Foundation
 import HTTPTypes
 import Hummingbird
 import JobhookCore
 
 extension APIServer {
-    /// Job ids as CCE issues them (UUIDs), with some slack: letters, digits, `-`, `_`, `.`.
-    static func isValidJobID(_ id: String) -> Bool {
-        !id.isEmpty && id.utf8.count <= 128
-            && id.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
-    }
-
     func addRoutes(to router: Hummingbird.Router<BasicRequestContext>) {
         let hooks = hooks
         router.get("/healthz") { _, _ in JSONResponse.make(status: .ok, ["status": "ok"]) }
@@ -120,9 +115,7 @@ extension APIServer {
             throw APIError(.badRequest, #"the body must be a JSON object like {"job_id": "…"}"#)
         }
         guard let jobID = body.jobID else { throw APIError(.badRequest, "job_id is missing") }
-        guard isValidJobID(jobID) else {
-            throw APIError(.badRequest, "job_id must be 1 to 128 letters, digits, '-', '_' or '.'")
-        }
+        if let problem = JobID.problem(jobID) { throw APIError(.badRequest, "job_id: \(problem)") }
         return jobID
     }
 }
