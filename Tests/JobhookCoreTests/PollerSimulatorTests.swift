@@ -4,6 +4,7 @@ import Foundation
 import JobhookCore
 import JobhookSimulator
 import Logging
+import TestSupport
 import Testing
 
 /// The poller against the real simulator over loopback, with the real CurlClient and CCEClient.
@@ -96,6 +97,9 @@ struct PollerSimulatorTests {
         await poller.watch("a")
         await poller.watch("b")
         #expect(await pollerEventually(timeout: .seconds(10)) { Set(finished(log)) == ["a", "b"] })
+        // Polled until their end is recorded (the log records each event as it comes), then never again.
+        #expect(await eventually(timeout: .seconds(10)) { await poller.watchedJobs.isEmpty })
+        try await Task.sleep(for: .milliseconds(100))  // an answer already in flight lands
         let served = await sim.simulator.stats().total
         try await Task.sleep(for: .milliseconds(500))  // ten intervals
         #expect(await sim.simulator.stats().total == served)
