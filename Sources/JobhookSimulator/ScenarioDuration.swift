@@ -1,16 +1,15 @@
+import CCE
 import Foundation
 
-/// Durations in scenario files: `250ms`, `2s`, `1.5s`, `5m`, `1h`, or a bare number of seconds.
+/// Durations in scenario files: jobhook's one grammar (`DurationText`: `250ms`, `1h30m`), with zero
+/// and decimal parts (`1.5s`) allowed, or a bare number of seconds.
 enum ScenarioDuration {
     static func parse(_ text: String) -> Duration? {
-        let text = text.trimmingCharacters(in: .whitespaces)
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            guard let value = Double(text.dropLast(suffix.count)), value >= 0, value.isFinite else { return nil }
-            return .milliseconds(Int64((value * scale * 1000).rounded()))
+        if let seconds = Double(text.trimmingCharacters(in: .whitespaces)) {
+            guard seconds >= 0, seconds.isFinite else { return nil }
+            return .milliseconds(Int64((seconds * 1000).rounded()))
         }
-        guard let seconds = Double(text), seconds >= 0, seconds.isFinite else { return nil }
-        return .milliseconds(Int64((seconds * 1000).rounded()))
+        return DurationText.parse(text, allowZero: true, allowFractions: true)
     }
 }
 

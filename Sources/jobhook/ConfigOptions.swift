@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import JobhookCore
 
-/// `-c FILE`, else `$JOBHOOK_CONFIG`, else `./rules.yaml` (SPEC: Command line).
+/// `-c FILE`, else `$JOBHOOK_CONFIG`, else `./rules.yaml` (README.md "Commands").
 struct ConfigOptions: ParsableArguments {
     @Option(name: [.customShort("c"), .customLong("config")], help: "The config file (default: $JOBHOOK_CONFIG, else ./rules.yaml).")
     var path: String?

@@ -23,7 +23,7 @@ struct Jobhook: AsyncParsableCommand {
         ]
     )
 
-    /// ArgumentParser exits 64 on usage errors; jobhook documents 2 (SPEC: Command line).
+    /// ArgumentParser exits 64 on usage errors; jobhook documents 2 (README.md "Commands").
     static func main() async {
         MallocArenas.limit()
         do {

@@ -1,3 +1,4 @@
+import CCE
 public import ArgumentParser
 import JobhookCore
 import Logging

@@ -4,7 +4,7 @@ import Foundation
 @testable import JobhookCore
 import Testing
 
-/// The signing vectors of reference/delivery.md, and signatures computed afresh per attempt.
+/// The vendors' published signing vectors (docs/PRESETS.md), and signatures computed afresh per attempt.
 @Suite struct SigningTests {
     @Test(arguments: [
         ("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1_614_265_330, #"{"test": 2432232314}"#,

@@ -1,3 +1,4 @@
+import CCE
 import Yams
 
 /// Walks the composed YAML tree by hand (no Codable) so that every problem keeps the line and

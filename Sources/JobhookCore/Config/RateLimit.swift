@@ -1,3 +1,4 @@
+import CCE
 /// At most `count` requests per `per` to one receiver (chat bots throttle: DingTalk and WeCom allow
 /// 20 a minute). Written `rate_limit: 20/1m` or `rate_limit: {count: 20, per: 1m}`.
 public struct RateLimit: Sendable, Hashable {

@@ -1,7 +1,7 @@
 public import CurlHTTP
 public import Foundation
 
-/// What one delivery attempt came to, classified by the retry norms of reference/delivery.md:
+/// What one delivery attempt came to, classified by the retry norms in README.md "Delivery":
 /// only failures that may succeed later are retried, and a server's `Retry-After` is carried along.
 public enum Outcome: Sendable, Hashable {
     case delivered(status: Int)

@@ -1,3 +1,4 @@
+import CCE
 public import Foundation
 
 /// When to try a failed delivery again, and when to give up — pure, so tests drive it with a seeded

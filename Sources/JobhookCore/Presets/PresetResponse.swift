@@ -2,7 +2,7 @@ import CurlHTTP
 import Foundation
 
 /// Reading chat vendors' answers: several answer HTTP 200 on failure and put the verdict in the body
-/// (reference/delivery.md). Unknown body errors count as permanent: repeating a request the vendor
+/// (docs/PRESETS.md). Unknown body errors count as permanent: repeating a request the vendor
 /// refused would only spam its error log. Each vendor's codes live in its own file.
 enum PresetResponse {
     /// `{"errcode":0,"errmsg":"ok"}` (DingTalk, WeCom): `slowDown` codes are retried after their wait,

@@ -1,7 +1,7 @@
 import CCE
 import Foundation
 
-/// Everything a template may name (SPEC "Template context"): built once per (change, rule, receiver).
+/// Everything a template may name (README.md "Template context"): built once per (change, rule, receiver).
 public struct TemplateContext: Sendable, Hashable {
     /// The top-level object: `event`, `job`, `root`, `parent` (sub-jobs only), `rule`, `receiver`, `cce`.
     public var value: TemplateValue
