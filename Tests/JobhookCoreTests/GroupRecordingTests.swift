@@ -23,9 +23,9 @@ import Testing
         #expect(again.map(\.id) == first.map(\.id))
         #expect(try await store.deliveries(state: nil, limit: 10).count == 1)
         // ... and after a restart once its group went out.
-        let restarted = try SQLiteStore(path: dir.storePath, now: { detected.addingTimeInterval(60) })
+        let restarted = try SQLiteStore(path: dir.storePath, now: { detected.addingTimeInterval(7200) })
         try await Pipeline.record(G.changes(in: tree, uids: ["sub-1"], at: detected), of: "root-1", tree: tree, ending: nil,
-                                  config: config, store: restarted, now: { detected.addingTimeInterval(60) })
+                                  config: config, store: restarted, now: { detected.addingTimeInterval(7200) })
         let all = try await restarted.deliveries(state: nil, limit: 10)
         #expect(all.map(\.id) == first.map(\.id))
         #expect(all.first?.group == Self.key)
