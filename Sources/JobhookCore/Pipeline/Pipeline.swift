@@ -62,6 +62,7 @@ public struct Pipeline: Service {
             logger.error("cannot record; the change will be detected again", metadata: [
                 "job_id": "\(event.jobID ?? "")", "error": "\(error)",
             ])
+            await poller.notRecorded(event)
             return false
         }
         await poller.recorded(event)
@@ -120,8 +121,10 @@ public struct Pipeline: Service {
         store: any DeliveryStore, now: @Sendable () -> Date = Date.init
     ) async throws(StoreError) -> [Delivery] {
         var replanned = false
+        // Most configs group nothing: then there is no open group to read.
+        let groups = config.rules.contains { ($0.groupWait ?? .zero) > .zero }
         while true {
-            let open = try await store.openGroups(jobID: jobID, now: now())
+            let open = groups ? try await store.openGroups(jobID: jobID, now: now()) : [:]
             let deliveries = plan(changes, config: config, openGroups: open)
             let poll = PollRecord(jobID: jobID, tree: tree, phases: PhaseTracker.phases(of: tree, rootID: jobID),
                                   deliveries: deliveries, watchState: ending, openGroups: open)

@@ -59,11 +59,20 @@ extension Poller {
         }
     }
 
-    /// Reports the tree's changes against the recorded phases, and its end when it is finished.
+    /// Reports the tree's changes against the recorded phases, and its end when it is finished —
+    /// unless an earlier report of this job is still being recorded.
     private func report(_ tree: Job, jobID: String) {
+        guard var watched = jobs[jobID], watched.unsettled == 0 else { return }
         let changes = PhaseTracker.changes(previous: phases, tree: tree, rootID: jobID, detectedAt: wallClock())
-        if !changes.isEmpty { eventSink.yield(.changes(changes, tree: tree)) }
-        if tree.isFinished { eventSink.yield(.finished(jobID: jobID, tree: tree)) }
+        if !changes.isEmpty {
+            watched.unsettled += 1
+            eventSink.yield(.changes(changes, tree: tree))
+        }
+        if tree.isFinished {
+            watched.unsettled += 1
+            eventSink.yield(.finished(jobID: jobID, tree: tree))
+        }
+        jobs[jobID] = watched
     }
 
     /// `Backoff` from the poll settings, never shorter than the poll interval (backing off must not

@@ -52,6 +52,10 @@ public actor Poller: Service {
         var deadline: Duration
         var failures = 0
         var answered = false
+        /// Reports of this job the consumer has neither recorded nor refused yet. While there are
+        /// any, answers are not reported again: a slow store must not be handed the same change
+        /// once per poll (its queue would grow faster than it drains).
+        var unsettled = 0
     }
 
     /// - Parameters:
@@ -123,8 +127,9 @@ public actor Poller: Service {
     public var knownPhases: [String: String] { phases }
 
     /// The consumer stored `event`: its phases become the ones later answers are compared with, and
-    /// a finished job leaves the timetable. Until then the job is polled (and reported) again.
+    /// a finished job leaves the timetable. Until then the job is polled again.
     public func recorded(_ event: PollerEvent) {
+        settle(event)
         switch event {
         case .changes(let changes, _):
             for change in changes { phases[change.uid] = change.to }
@@ -133,6 +138,18 @@ public actor Poller: Service {
         case .timedOut, .expired, .failed, .credentialsRejected:
             break
         }
+    }
+
+    /// The consumer could not store `event` (the store failed): nothing is remembered, and the next
+    /// answer for the job reports the same changes again.
+    public func notRecorded(_ event: PollerEvent) {
+        settle(event)
+    }
+
+    private func settle(_ event: PollerEvent) {
+        guard event.awaitsRecord, let jobID = event.jobID, var watched = jobs[jobID], watched.unsettled > 0 else { return }
+        watched.unsettled -= 1
+        jobs[jobID] = watched
     }
 
     /// Lifts the stop after 401/403 at once (after the user fixed the credentials or reloaded config).

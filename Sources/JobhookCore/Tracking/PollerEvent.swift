@@ -30,3 +30,13 @@ extension PollerEvent {
         }
     }
 }
+
+extension PollerEvent {
+    /// Events whose recording the poller waits for before it reports the job again.
+    var awaitsRecord: Bool {
+        switch self {
+        case .changes, .finished: true
+        case .timedOut, .expired, .failed, .credentialsRejected: false
+        }
+    }
+}

@@ -60,7 +60,9 @@ public struct WatchList: Sendable {
     /// Returns how many are polled.
     @discardableResult
     public func resume(configured: [String]) async throws(StoreError) -> Int {
-        for jobID in configured where try await store.watch(jobID)?.state != .removed {
+        var known: [String: Watch.State] = [:]
+        for watch in try await store.watches() { known[watch.jobID] = watch.state }
+        for jobID in configured where known[jobID] == nil {
             _ = try await store.addWatch(jobID, source: WatchSource.config.rawValue, at: now())
         }
         let watching = try await store.watches().filter { $0.state == .watching }
