@@ -299,4 +299,23 @@ struct PollerTests {
         task.cancel()
         await task.value
     }
+
+    @Test func pollingPausesWhileTooManyReportsWaitToBeRecorded() async {
+        let count = Poller.maxUnsettledReports + 100
+        for i in 0..<count { fetcher.script("b\(i)", [.job(.cluster("b\(i)", "Running"))]) }
+        let poller = Poller(fetcher: fetcher, settings: settings(maxRPS: 100_000), clock: clock, random: { 0.5 },
+                            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let log = PollerEventLog(poller, recording: false)  // a store that never answers
+        let task = Task { await poller.run() }
+        await poller.watch(contentsOf: (0..<count).map { "b\($0)" })
+        await advanceClock(clock, by: .seconds(2), step: .milliseconds(50))
+        // The limit, plus at most the polls already in flight when it was reached.
+        #expect(log.changes.count >= Poller.maxUnsettledReports)
+        #expect(fetcher.requests.count <= Poller.maxUnsettledReports + 8)
+        // Recording them lets the rest through.
+        for event in log.events { await poller.recorded(event) }
+        #expect(await pollerEventually(advancing: clock) { log.changes.count == count })
+        task.cancel()
+        await task.value
+    }
 }

@@ -59,20 +59,26 @@ extension Poller {
         }
     }
 
-    /// Reports the tree's changes against the recorded phases, and its end when it is finished —
-    /// unless an earlier report of this job is still being recorded.
+    /// Reports the tree's changes against the recorded phases — unless an earlier report of this
+    /// job is still being recorded. A finished tree's end is reported once its changes are recorded
+    /// (`recorded(_:)`), never beside them: an end recorded without its changes would lose them.
     private func report(_ tree: Job, jobID: String) {
-        guard var watched = jobs[jobID], watched.unsettled == 0 else { return }
+        guard let watched = jobs[jobID], watched.unsettled == 0 else { return }
         let changes = PhaseTracker.changes(previous: phases, tree: tree, rootID: jobID, detectedAt: wallClock())
         if !changes.isEmpty {
-            watched.unsettled += 1
-            eventSink.yield(.changes(changes, tree: tree))
+            yieldAwaitingRecord(.changes(changes, tree: tree), jobID: jobID)
+        } else if tree.isFinished {
+            yieldAwaitingRecord(.finished(jobID: jobID, tree: tree), jobID: jobID)
         }
-        if tree.isFinished {
-            watched.unsettled += 1
-            eventSink.yield(.finished(jobID: jobID, tree: tree))
-        }
+    }
+
+    /// Hands the consumer a report it must record (or refuse) before the job is reported again.
+    func yieldAwaitingRecord(_ event: PollerEvent, jobID: String) {
+        guard var watched = jobs[jobID] else { return }
+        watched.unsettled += 1
         jobs[jobID] = watched
+        unsettledReports += 1
+        eventSink.yield(event)
     }
 
     /// `Backoff` from the poll settings, never shorter than the poll interval (backing off must not

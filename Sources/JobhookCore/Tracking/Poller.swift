@@ -36,6 +36,11 @@ public actor Poller: Service {
     var timetable = Timetable()
     var admission: Admission
     var inFlight = 0
+    /// Reports handed to the consumer and not yet recorded or refused, over all jobs. Polling pauses
+    /// at `maxUnsettledReports`, so a store slower than the polls bounds the queue between them
+    /// (each report holds a job tree) instead of letting it grow with every poll.
+    var unsettledReports = 0
+    public static let maxUnsettledReports = 512
     /// Polls answered (successfully or not) since start: for metrics and measurements.
     public internal(set) var pollCount = 0
 
@@ -131,8 +136,9 @@ public actor Poller: Service {
     public func recorded(_ event: PollerEvent) {
         settle(event)
         switch event {
-        case .changes(let changes, _):
+        case .changes(let changes, let tree):
             for change in changes { phases[change.uid] = change.to }
+            if tree.isFinished, let jobID = event.jobID { yieldAwaitingRecord(.finished(jobID: jobID, tree: tree), jobID: jobID) }
         case .finished(let jobID, _):
             unwatch(jobID)
         case .timedOut, .expired, .failed, .credentialsRejected:
@@ -147,7 +153,10 @@ public actor Poller: Service {
     }
 
     private func settle(_ event: PollerEvent) {
-        guard event.awaitsRecord, let jobID = event.jobID, var watched = jobs[jobID], watched.unsettled > 0 else { return }
+        guard event.awaitsRecord else { return }
+        if unsettledReports == Self.maxUnsettledReports { wake() }
+        unsettledReports = max(0, unsettledReports - 1)
+        guard let jobID = event.jobID, var watched = jobs[jobID], watched.unsettled > 0 else { return }
         watched.unsettled -= 1
         jobs[jobID] = watched
     }
@@ -199,6 +208,7 @@ public actor Poller: Service {
     private func nextDuePoll() async -> (jobID: String, entry: UInt64)? {
         let now = clock.now()
         if case .wait(let until) = admission.gate(now: now, inFlight: inFlight) { await sleep(until: until); return nil }
+        if unsettledReports >= Self.maxUnsettledReports { await sleep(until: nil); return nil }
         while let first = timetable.first, jobs[first.jobID]?.entry != first.number {
             timetable.removeFirst()
         }
