@@ -28,7 +28,8 @@ struct PollerTests {
                             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), knownPhases: known)
         let log = PollerEventLog(poller)
         let task = Task { await poller.run() }
-        return (poller, log, { task.cancel(); await task.value })
+        // The log records every report, as the pipeline does; it lives until the test stops the poller.
+        return (poller, log, { task.cancel(); await task.value; withExtendedLifetime(log) {} })
     }
 
     @Test func firstPollReportsEveryPhaseFromEmptyThenOnlyChanges() async {
@@ -82,7 +83,7 @@ struct PollerTests {
 
     @Test func watchIsIdempotent() async {
         fetcher.script("j1", [.job(.cluster("j1", "Running"))])
-        let (poller, _, stop) = start(settings())
+        let (poller, log, stop) = start(settings())
         #expect(await poller.watch("j1"))
         #expect(await !poller.watch("j1"))
         await advanceClock(clock, by: .seconds(1))
@@ -110,7 +111,7 @@ struct PollerTests {
     @Test func backoffGrowsExponentiallyAndIsCapped() async {
         let fault = CCEError(.decoding, jobID: "j1", message: "truncated JSON")
         fetcher.script("j1", [.error(fault)])
-        let (poller, _, stop) = start(settings(interval: .seconds(1)))
+        let (poller, log, stop) = start(settings(interval: .seconds(1)))
         await poller.watch("j1")
         await advanceClock(clock, by: .seconds(200), step: .milliseconds(500))
         let times = fetcher.requests.map(\.at)
@@ -184,7 +185,7 @@ struct PollerTests {
         let throttled = CCEError(.api(status: 429), code: "APIGW.0308", message: "over ratelimit", retryAfter: .seconds(30))
         fetcher.script("a", [.error(throttled), .job(.cluster("a", "Running"))])
         fetcher.script("b", [.job(.cluster("b", "Running"))])
-        let (poller, _, stop) = start(settings(interval: .seconds(5), concurrency: 1, maxRPS: 1))
+        let (poller, log, stop) = start(settings(interval: .seconds(5), concurrency: 1, maxRPS: 1))
         await poller.watch("a")
         #expect(await pollerEventually(advancing: clock, by: .milliseconds(50)) { fetcher.count("a") == 1 })
         await poller.watch("b")
@@ -227,7 +228,7 @@ struct PollerTests {
 
     @Test func unwatchedJobIsNoLongerPolled() async {
         fetcher.script("j1", [.job(.cluster("j1", "Running"))])
-        let (poller, _, stop) = start(settings(interval: .seconds(1)))
+        let (poller, log, stop) = start(settings(interval: .seconds(1)))
         await poller.watch("j1")
         #expect(await pollerEventually(advancing: clock) { fetcher.count("j1") >= 2 })
         #expect(await poller.unwatch("j1"))
@@ -240,7 +241,7 @@ struct PollerTests {
 
     @Test func requestRateStaysUnderMaxRPS() async {
         for i in 0..<200 { fetcher.script("j\(i)", [.job(.cluster("j\(i)", "Running"))]) }
-        let (poller, _, stop) = start(settings(interval: .seconds(1), concurrency: 50, maxRPS: 20))
+        let (poller, log, stop) = start(settings(interval: .seconds(1), concurrency: 50, maxRPS: 20))
         for i in 0..<200 { await poller.watch("j\(i)") }
         await advanceClock(clock, by: .seconds(10), step: .milliseconds(10))
         let window = fetcher.requests.filter { $0.at <= .seconds(10) }
@@ -253,7 +254,7 @@ struct PollerTests {
         // One answered poll confirms the credentials; until then only one request is in flight.
         fetcher.script("first", [.job(.cluster("first", "Running"))])
         for i in 0..<20 { fetcher.script("j\(i)", [.hang]) }
-        let (poller, _, stop) = start(settings(concurrency: 3, maxRPS: 1000))
+        let (poller, log, stop) = start(settings(concurrency: 3, maxRPS: 1000))
         await poller.watch("first")
         await advanceClock(clock, by: .seconds(1), step: .milliseconds(50))
         for i in 0..<20 { await poller.watch("j\(i)") }
@@ -265,7 +266,7 @@ struct PollerTests {
 
     @Test func untilCredentialsAreConfirmedOnlyOneRequestIsInFlight() async {
         for i in 0..<5 { fetcher.script("j\(i)", [.hang]) }
-        let (poller, _, stop) = start(settings(concurrency: 4, maxRPS: 1000))
+        let (poller, log, stop) = start(settings(concurrency: 4, maxRPS: 1000))
         for i in 0..<5 { await poller.watch("j\(i)") }
         await advanceClock(clock, by: .seconds(5), step: .milliseconds(50))
         #expect(fetcher.requests.count == 1, "bad credentials must cost one failed authentication, not one per slot")
@@ -280,6 +281,7 @@ struct PollerTests {
                             random: { draws.withLock { $0 = ($0 + 0.37).truncatingRemainder(dividingBy: 1); return $0 } },
                             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         for i in 0..<5 { fetcher.script("j\(i)", [.job(.cluster("j\(i)", "Running"))]) }
+        let log = PollerEventLog(poller)  // records each report, as the pipeline does
         let task = Task { await poller.run() }
         for i in 0..<5 { await poller.watch("j\(i)") }
         // Step by step, letting the poller catch up with each reading (two hops through its
@@ -298,6 +300,7 @@ struct PollerTests {
         #expect(second.allSatisfy { $0 >= .seconds(90) && $0 <= .seconds(102) })
         task.cancel()
         await task.value
+        withExtendedLifetime(log) {}
     }
 
     @Test func pollingPausesWhileTooManyReportsWaitToBeRecorded() async {

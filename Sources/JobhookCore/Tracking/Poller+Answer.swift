@@ -21,9 +21,9 @@ extension Poller {
             watched.answered = true
             jobs[jobID] = watched
             report(tree, jobID: jobID)
-            // 90-100 % of the interval: spread out, yet never later than the interval promises. A
-            // finished job is polled again only if its end was not recorded by then.
-            reschedule(jobID, at: now + settings.interval * (0.9 + 0.1 * random()))
+            // A job whose report waits to be recorded is not polled meanwhile (`settle` puts it back).
+            guard jobs[jobID]?.unsettled == 0 else { return }
+            reschedule(jobID, at: nextPoll(after: now))
         case .cancelled:
             reschedule(jobID, at: now)
         case .credentialsRejected(let error):
@@ -79,6 +79,11 @@ extension Poller {
         jobs[jobID] = watched
         unsettledReports += 1
         eventSink.yield(event)
+    }
+
+    /// 90-100 % of the interval: spread out, yet never later than the interval promises.
+    func nextPoll(after now: Duration) -> Duration {
+        now + settings.interval * (0.9 + 0.1 * random())
     }
 
     /// `Backoff` from the poll settings, never shorter than the poll interval (backing off must not

@@ -12,7 +12,8 @@ public import ServiceLifecycle
 /// The store is the truth for phases: the poller diffs each answer against the phases its consumer
 /// has *recorded* (`recorded(_:)`), never against what it merely reported, so a store write that
 /// fails leaves nothing in memory ahead of the store and the next poll reports the same changes
-/// again. For the same reason a finished job keeps its place on the timetable until its end is recorded.
+/// again. While a job's report waits to be recorded the job is not polled; a finished job leaves
+/// only once its end is recorded.
 public actor Poller: Service {
     /// Everything the poller reports. Finishes when `run()` returns.
     public nonisolated let events: AsyncStream<PollerEvent>
@@ -134,12 +135,13 @@ public actor Poller: Service {
     /// The consumer stored `event`: its phases become the ones later answers are compared with, and
     /// a finished job leaves the timetable. Until then the job is polled again.
     public func recorded(_ event: PollerEvent) {
-        settle(event)
         switch event {
         case .changes(let changes, let tree):
             for change in changes { phases[change.uid] = change.to }
+            settle(event, pollAgain: !tree.isFinished)
             if tree.isFinished, let jobID = event.jobID { yieldAwaitingRecord(.finished(jobID: jobID, tree: tree), jobID: jobID) }
         case .finished(let jobID, _):
+            settle(event, pollAgain: false)
             unwatch(jobID)
         case .timedOut, .expired, .failed, .credentialsRejected:
             break
@@ -147,18 +149,23 @@ public actor Poller: Service {
     }
 
     /// The consumer could not store `event` (the store failed): nothing is remembered, and the next
-    /// answer for the job reports the same changes again.
+    /// poll of the job, an interval later, reports the same changes again.
     public func notRecorded(_ event: PollerEvent) {
-        settle(event)
+        settle(event, pollAgain: true)
     }
 
-    private func settle(_ event: PollerEvent) {
+    /// One report fewer waits to be recorded; a job with none left goes back on the timetable.
+    private func settle(_ event: PollerEvent, pollAgain: Bool) {
         guard event.awaitsRecord else { return }
         if unsettledReports == Self.maxUnsettledReports { wake() }
         unsettledReports = max(0, unsettledReports - 1)
         guard let jobID = event.jobID, var watched = jobs[jobID], watched.unsettled > 0 else { return }
         watched.unsettled -= 1
         jobs[jobID] = watched
+        if watched.unsettled == 0, pollAgain {
+            reschedule(jobID, at: nextPoll(after: clock.now()))
+            wake()
+        }
     }
 
     /// Lifts the stop after 401/403 at once (after the user fixed the credentials or reloaded config).
