@@ -8,6 +8,17 @@ extension CCEError {
     /// `Retry-After` (seconds or an HTTP date, via CurlHTTP's `RetryAfter`). Messages are cut to one short line; non-JSON bodies
     /// are described, never quoted.
     public static func from(response: HTTPResponse, jobID: String?, now: Date = Date(), hints: Bool = true) -> CCEError {
+        from(response: response, jobID: jobID, operation: nil, now: now, hintsFor: hints ? .showJob : nil)
+    }
+
+    /// The same for one of `CCEClient`'s calls: the error names the listing, and the hints speak of it.
+    static func from(response: HTTPResponse, call: CCECall, now: Date) -> CCEError {
+        from(response: response, jobID: call.jobID, operation: call.operation, now: now, hintsFor: call.kind)
+    }
+
+    private static func from(
+        response: HTTPResponse, jobID: String?, operation: String?, now: Date, hintsFor kind: CCECall.Kind?
+    ) -> CCEError {
         var code: String?
         var message: String?
         var requestID = response.header("X-Request-Id").map(oneLine)
@@ -21,10 +32,10 @@ extension CCEError {
             message = describeNonJSON(response.body)
         }
         var error = CCEError(
-            .api(status: response.status), jobID: jobID, code: code.map(oneLine),
+            .api(status: response.status), jobID: jobID, operation: operation, code: code.map(oneLine),
             message: message.map(oneLine) ?? "", requestID: requestID,
             retryAfter: response.retryAfter(now: now).map { min($0, maxRetryAfter) })
-        if hints, let hint = hint(status: response.status, code: error.code) {
+        if let kind, let hint = hint(status: response.status, code: error.code, call: kind) {
             error.message = error.message.isEmpty ? hint : error.message + " — " + hint
         }
         return error
@@ -33,14 +44,14 @@ extension CCEError {
     /// A `Retry-After` beyond a day is a gateway's mistake, not a reason to stop polling for longer.
     static let maxRetryAfter = Duration.seconds(86_400)
 
-    /// What a person should do next for the common refusals.
-    private static func hint(status: Int, code: String?) -> String? {
+    /// What a person should do next for the common refusals; 403 and 404 depend on what was asked.
+    private static func hint(status: Int, code: String?, call: CCECall.Kind) -> String? {
         switch (status, code) {
         case (401, "APIGW.0303"?), (401, "APIG.0303"?):
             "the request signature is older than 15 minutes by the gateway's clock: sync the local clock"
         case (401, _): "check the credentials (repeated AK/SK failures lock the key for 5 minutes)"
-        case (403, _): "the credentials lack the permission cce:job:get for this project"
-        case (404, _): "no such job in this project, or it has expired from CCE's short job history"
+        case (403, _): "the credentials lack the permission \(call.permission) for this project"
+        case (404, _): call.notFoundHint
         case (429, _): "throttled by the API gateway"
         default: nil
         }

@@ -2,24 +2,28 @@ public import CurlHTTP
 
 /// Why a CCE API call failed, classified so the poller can decide between backing off, slowing down,
 /// stopping a job and stopping a whole set of credentials. `description` is one line for people:
-/// it names the job, the code, the message and the `X-Request-Id`, never a credential.
+/// it names the job (or the listing), the code, the message and the `X-Request-Id`, never a credential.
 public struct CCEError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: Sendable, Hashable {
         /// CCE (or its gateway) answered with a non-2xx status.
         case api(status: Int)
         /// No answer: DNS, refused, timeout, TLS, connection lost, body too large.
         case transport(HTTPError.Kind)
-        /// A 2xx answer that is not a job document (HTML, truncated or malformed JSON).
+        /// A 2xx answer that is not a job document or listing (HTML, truncated or malformed JSON).
         case decoding
         /// Credentials could not be obtained (IAM refused, token file unreadable, no credentials).
         case credentials
-        /// The job ID is not one CCE could have issued (`JobID`); nothing was sent.
+        /// The job ID (for ListNodes: the cluster ID) is not one CCE could have issued (`JobID`);
+        /// nothing was sent.
         case invalidJobID
     }
 
     public var kind: Kind
     /// The job the call was about, when there was one.
     public var jobID: String?
+    /// The listing the call made (`ListJobs`, `ListClusters`, `ListNodes cluster X`); nil for ShowJob,
+    /// whose errors name the job instead.
+    public var operation: String?
     /// `errorCode` / `error_code` / `code` from the error body, e.g. `APIGW.0301`.
     public var code: String?
     public var message: String
@@ -29,11 +33,12 @@ public struct CCEError: Error, Sendable, Hashable, CustomStringConvertible {
     public var retryAfter: Duration?
 
     public init(
-        _ kind: Kind, jobID: String? = nil, code: String? = nil, message: String,
+        _ kind: Kind, jobID: String? = nil, operation: String? = nil, code: String? = nil, message: String,
         requestID: String? = nil, retryAfter: Duration? = nil
     ) {
         self.kind = kind
         self.jobID = jobID
+        self.operation = operation
         self.code = code
         self.message = message
         self.requestID = requestID
@@ -41,13 +46,14 @@ public struct CCEError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        if kind == .invalidJobID { return message }  // the message names the ID already
+        if kind == .invalidJobID { return operation.map { "\($0): \(message)" } ?? message }  // the message names the ID
         var parts: [String] = []
+        if let operation { parts.append("\(operation):") }
         if let jobID { parts.append("job \(jobID):") }
         switch kind {
         case .api(let status): parts.append("CCE answered HTTP \(status)")
         case .transport: parts.append("CCE request failed")
-        case .decoding: parts.append("CCE answer is not a job document")
+        case .decoding: parts.append(operation == nil ? "CCE answer is not a job document" : "CCE answer is not a listing")
         case .credentials: parts.append("cannot authenticate to CCE")
         case .invalidJobID: break
         }
@@ -62,7 +68,8 @@ public struct CCEError: Error, Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
-    /// 404: the job does not exist, or (for a job seen before) has expired from CCE's short history.
+    /// 404: the job does not exist, or (for a job seen before) has expired from CCE's short history;
+    /// on a listing, the project or cluster is unknown, or the endpoint does not serve that listing.
     public var isNotFound: Bool { status == 404 }
     /// 401/403 or unobtainable credentials: retrying with the same credentials can lock an AK.
     public var isAuthFailure: Bool {

@@ -7,16 +7,21 @@ public enum JobID {
 
     /// Nil when `id` is a usable job ID; otherwise one sentence for a person, naming the ID.
     public static func problem(_ id: String) -> String? {
-        if id.isEmpty { return "a CCE job ID must not be empty" }
+        problem(id, noun: "job")
+    }
+
+    /// The same rule for another ID that becomes a path segment (ListNodes' cluster ID).
+    static func problem(_ id: String, noun: String) -> String? {
+        if id.isEmpty { return "a CCE \(noun) ID must not be empty" }
         let shown = CCEEndpoint.printable(id)
         if id.utf8.count > maxLength {
-            return "\(shown) is not a CCE job ID: at most \(maxLength) characters (got \(id.utf8.count) bytes)"
+            return "\(shown) is not a CCE \(noun) ID: at most \(maxLength) characters (got \(id.utf8.count) bytes)"
         }
         guard id.utf8.allSatisfy(isAllowed) else {
-            return "\(shown) is not a CCE job ID: use only ASCII letters, digits, '-', '_' and '.'"
+            return "\(shown) is not a CCE \(noun) ID: use only ASCII letters, digits, '-', '_' and '.'"
         }
         guard id.utf8.contains(where: { $0 != UInt8(ascii: ".") }) else {
-            return "\(shown) is not a CCE job ID: '.' and '..' are path segments"
+            return "\(shown) is not a CCE \(noun) ID: '.' and '..' are path segments"
         }
         return nil
     }
