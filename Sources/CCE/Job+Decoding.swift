@@ -127,7 +127,7 @@ extension Job {
     }
 
     /// A body that parses until it simply stops (unbalanced braces, unterminated string).
-    private static func looksTruncated(_ data: Data) -> Bool {
+    static func looksTruncated(_ data: Data) -> Bool {
         var depth = 0
         var inString = false
         var escaped = false
@@ -161,7 +161,7 @@ private struct JobDocument: Decodable {
     }
 }
 
-/// Why a body is not a job document: a short phrase with no excerpt of the body.
+/// Why a body is not a job document (or a listing): a short phrase with no excerpt of the body.
 public struct JobDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }

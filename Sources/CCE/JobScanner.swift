@@ -20,7 +20,7 @@ struct JobScanner {
     var index = 0
     var depth = 0
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// The job, and whether the top object had any of a job's sections (`metadata`, `spec`, `status`, `kind`).
     static func scan(_ data: Data) throws(Failure) -> (job: Job, looksLikeJob: Bool) {
@@ -43,7 +43,7 @@ struct JobScanner {
     // MARK: Job sections
 
     /// After the `{` of a job object: reads its sections up to and including the `}`.
-    private mutating func jobBody() throws(Failure) -> (job: Job, looksLikeJob: Bool) {
+    mutating func jobBody() throws(Failure) -> (job: Job, looksLikeJob: Bool) {
         var job = Job()
         var looksLikeJob = false
         var seen = Seen()
@@ -161,7 +161,7 @@ struct JobScanner {
     }
 
     /// nil when the value is not an array; elements that are not objects are skipped.
-    private mutating func jobArray() throws(Failure) -> [Job]? {
+    mutating func jobArray() throws(Failure) -> [Job]? {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else {
             try skipValue()
@@ -193,7 +193,7 @@ struct JobScanner {
     }
 
     /// Which of up to 16 field names were met already in one object: Foundation keeps the first duplicate.
-    fileprivate struct Seen {
+    struct Seen {
         private var bits: UInt16 = 0
 
         /// True the first time `bit` is asked for in this object.
