@@ -1,40 +1,59 @@
-public import Foundation
+import Foundation
 import Yams
 
 /// A script for the simulator: which jobs exist, how their phase trees move over time, which requests
-/// answer with faults, and which authentication the simulated API demands.
+/// answer with faults, and which authentication the simulated API demands. The listings (ListJobs,
+/// ListClusters, ListNodes) follow from the jobs' timelines: see `SimulatedInventory`.
 ///
 /// ```yaml
 /// project_id: p123          # optional: other project IDs get 404
 /// speed: 1                  # scenario seconds per real second
 /// auth: {token: secret}     # or {aksk: {ak, sk}}, {iam: {domain, user, password, token_lifetime}}; default none
+/// list_jobs: served         # or forbidden (ListJobs answers 403, as without cce:job:list), not_found (404)
 /// jobs:
 ///   - id: job-ok
-///     type: CreateCluster
-///     resource_name: demo
+///     type: CreateCluster   # CreateCluster/DeleteCluster move cluster_id's cluster in ListClusters
+///     resource_name: demo   # the cluster's (or node's) name in the listings
 ///     cluster_id: c-1
-///     expire_after: 1h      # optional: 404 from then on, as CCE forgets old jobs
+///     expire_after: 1h      # optional: 404 (and gone from ListJobs) from then on, as CCE forgets old jobs
 ///     timeline:             # after: since the scenario started; before the first step the job is 404
 ///       - {after: 0s, phase: Running, subjobs: [{id: s1, type: InstallMaster, phase: Running}]}
 ///       - {after: 2s, phase: Success, subjobs: [{id: s1, type: InstallMaster, phase: Success}]}
+///   - id: job-node
+///     type: CreateNode      # CreateNode/DeleteNode move a node of cluster_id in ListNodes
+///     cluster_id: c-1
+///     resource_id: n-1      # optional: the node's ID (default node-<job id>); ShowJob's resourceID
+///     timeline: [{after: 1s, phase: Running}, {after: 5s, phase: Success}]
 /// faults:                   # the Nth request(s) for a job (1-based) answer with a fault
 ///   - {job: job-ok, requests: [2, 3], status: 503}
 ///   - {job: job-ok, requests: [4], truncate: true}      # also html: true, delay: 2s, status: 429, retry_after: 1s
+///   - {list: jobs, requests: [1], status: 503}          # the Nth ListJobs request; also list: clusters, nodes
 /// ```
 public struct Scenario: Sendable, Hashable, Decodable {
     public var projectID: String?
     public var speed: Double
     public var auth: SimulatorAuth
+    /// How ListJobs answers; `.forbidden` exercises discovery through clusters and nodes.
+    public var listJobs: ListJobsMode
     public var jobs: [ScriptedJob]
     public var faults: [Fault]
 
     public init(projectID: String? = nil, speed: Double = 1, auth: SimulatorAuth = .none,
-                jobs: [ScriptedJob], faults: [Fault] = []) {
+                listJobs: ListJobsMode = .served, jobs: [ScriptedJob], faults: [Fault] = []) {
         self.projectID = projectID
         self.speed = speed
         self.auth = auth
+        self.listJobs = listJobs
         self.jobs = jobs
         self.faults = faults
+    }
+
+    /// `list_jobs:`: whether the credentials may list jobs. CCE refuses ListJobs with 403 without the
+    /// `cce:job:list` permission, and some endpoints do not serve the v2 API at all (404).
+    public enum ListJobsMode: String, Sendable, Hashable, Decodable {
+        case served
+        case forbidden
+        case notFound = "not_found"
     }
 
     /// One top-level job and its timeline.
@@ -43,22 +62,27 @@ public struct Scenario: Sendable, Hashable, Decodable {
         public var type: String
         public var resourceName: String?
         public var clusterID: String?
+        /// The node a `CreateNode`/`DeleteNode` job works on (default `node-<id>`), or what ShowJob shows
+        /// as `resourceID` for other jobs (default the cluster ID).
+        public var resourceID: String?
         public var timeline: [Step]
         public var expireAfter: Duration?
 
         public init(id: String, type: String, resourceName: String? = nil, clusterID: String? = nil,
-                    timeline: [Step], expireAfter: Duration? = nil) {
+                    resourceID: String? = nil, timeline: [Step], expireAfter: Duration? = nil) {
             self.id = id
             self.type = type
             self.resourceName = resourceName
             self.clusterID = clusterID
+            self.resourceID = resourceID
             self.timeline = timeline
             self.expireAfter = expireAfter
         }
 
         enum CodingKeys: String, CodingKey {
             case id, type, timeline
-            case resourceName = "resource_name", clusterID = "cluster_id", expireAfter = "expire_after"
+            case resourceName = "resource_name", clusterID = "cluster_id", resourceID = "resource_id"
+            case expireAfter = "expire_after"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -67,6 +91,7 @@ public struct Scenario: Sendable, Hashable, Decodable {
             type = try c.decodeIfPresent(String.self, forKey: .type) ?? "CreateCluster"
             resourceName = try c.decodeIfPresent(String.self, forKey: .resourceName)
             clusterID = try c.decodeIfPresent(String.self, forKey: .clusterID)
+            resourceID = try c.decodeIfPresent(String.self, forKey: .resourceID)
             timeline = try c.decode([Step].self, forKey: .timeline).sorted { $0.after < $1.after }
             expireAfter = try c.decodeDurationIfPresent(forKey: .expireAfter)
         }
@@ -124,14 +149,18 @@ public struct Scenario: Sendable, Hashable, Decodable {
         }
     }
 
-    /// Makes chosen requests for a job misbehave, counted per job from 1.
+    /// Makes chosen requests for a job (or for one kind of listing) misbehave, counted per job (per
+    /// listing kind) from 1.
     public struct Fault: Sendable, Hashable, Decodable {
+        /// The job whose ShowJob requests misbehave; empty for a listing fault.
         public var job: String
+        /// Set for a listing fault (`list: jobs`): ListJobs, ListClusters or ListNodes (any cluster) requests.
+        public var list: SimulatedListing?
         public var requests: [Int]
         /// Answer with this status and CCE's error body for it (a 429 carries `Retry-After`).
         public var status: Int?
         public var retryAfter: Duration?
-        /// Answer 200 with the job document cut in half.
+        /// Answer 200 with the job document (or listing) cut in half.
         public var truncate: Bool
         /// Answer with an HTML page (a proxy's or a login page) instead of JSON.
         public var html: Bool
@@ -149,14 +178,30 @@ public struct Scenario: Sendable, Hashable, Decodable {
             self.delay = delay
         }
 
+        /// A fault for the Nth request(s) of one kind of listing.
+        public init(list: SimulatedListing, requests: [Int], status: Int? = nil, retryAfter: Duration? = nil,
+                    truncate: Bool = false, html: Bool = false, delay: Duration? = nil) {
+            self.init(job: "", requests: requests, status: status, retryAfter: retryAfter, truncate: truncate,
+                      html: html, delay: delay)
+            self.list = list
+        }
+
         enum CodingKeys: String, CodingKey {
-            case job, requests, request, status, truncate, html, delay
+            case job, list, requests, request, status, truncate, html, delay
             case retryAfter = "retry_after"
         }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            job = try c.decode(String.self, forKey: .job)
+            list = try c.decodeIfPresent(SimulatedListing.self, forKey: .list)
+            if list != nil {
+                guard !c.contains(.job) else {
+                    throw DecodingError.dataCorruptedError(forKey: .job, in: c, debugDescription: "a fault names a job or a list, not both")
+                }
+                job = ""
+            } else {
+                job = try c.decode(String.self, forKey: .job)
+            }
             if let list = try c.decodeIfPresent([Int].self, forKey: .requests) {
                 requests = list
             } else {
@@ -172,7 +217,7 @@ public struct Scenario: Sendable, Hashable, Decodable {
 
     enum CodingKeys: String, CodingKey {
         case jobs, faults, speed, auth
-        case projectID = "project_id"
+        case projectID = "project_id", listJobs = "list_jobs"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -180,6 +225,7 @@ public struct Scenario: Sendable, Hashable, Decodable {
         projectID = try c.decodeIfPresent(String.self, forKey: .projectID)
         speed = try c.decodeIfPresent(Double.self, forKey: .speed) ?? 1
         auth = try c.decodeIfPresent(SimulatorAuth.self, forKey: .auth) ?? .none
+        listJobs = try c.decodeIfPresent(ListJobsMode.self, forKey: .listJobs) ?? .served
         jobs = try c.decodeIfPresent([ScriptedJob].self, forKey: .jobs) ?? []
         faults = try c.decodeIfPresent([Fault].self, forKey: .faults) ?? []
         guard speed > 0, speed.isFinite else {
