@@ -10,11 +10,19 @@ import UnixSignals
 /// `jobhook demo` and benchmarks:
 ///
 /// - `GET /api/v3/projects/{project_id}/jobs/{job_id}`: ShowJob (also for sub-job IDs).
+/// - `GET /api/v2/projects/{project_id}/jobs`: ListJobs, every job begun and not expired, as V2Jobs
+///   (403 or 404 with `list_jobs: forbidden` / `not_found`).
+/// - `GET /api/v3/projects/{project_id}/clusters`: ListClusters, from the jobs (`SimulatedInventory`).
+/// - `GET /api/v3/projects/{project_id}/clusters/{cluster_id}/nodes?limit=&marker=`: ListNodes, paged
+///   by node ID (`limit` 1…2000, default 2000; `marker` the last node ID of the page before).
 /// - `POST /v3/auth/tokens`: IAM password login (only with `auth: {iam: …}`).
 /// - `POST /sim/jobs`: adds a job, body as a scenario `jobs:` entry (JSON), timeline relative to now.
 /// - `POST /sim/jobs/{id}/phase`: `{"phase": "Failed", "reason": "…", "subjobs": [...]}` from now on.
 /// - `POST /sim/faults`: adds a fault, body as a scenario `faults:` entry.
-/// - `GET /sim/stats`: `{"total": N, "jobs": {"job-id": n}}` requests served.
+/// - `GET /sim/stats`: `{"total": N, "jobs": {"job-id": n}, "listings": {"jobs": n, "clusters": n, "nodes": n}}`
+///   requests served (`SimulatorStats`).
+///
+/// Every CCE route checks the scenario's `auth:` first (401), then `project_id` (404).
 public struct CCESimulator: Sendable {
     public let scenario: Scenario
     let state: SimulatorState
@@ -65,7 +73,7 @@ public struct CCESimulator: Sendable {
         throw SimulatorStartError(host: host, port: port)
     }
 
-    /// Requests served so far, per job and in total.
+    /// Requests served so far: ShowJob per job and in total, listings per kind.
     public func stats() async -> SimulatorStats { await state.stats() }
 
     /// Adds a scripted job whose timeline starts now.
@@ -104,6 +112,7 @@ public struct CCESimulator: Sendable {
                 return try await Self.respond(with: fault, job: body, requestID: requestID)
             }
         }
+        addListingRoutes(to: router, gate: auth)
         router.post("/v3/auth/tokens") { request, _ -> Response in
             await auth.issueToken(for: request, requestID: Self.requestID())
         }
@@ -123,7 +132,8 @@ public struct CCESimulator: Sendable {
         router.post("/sim/faults") { request, context -> Response in
             let fault = try await request.decode(as: Scenario.Fault.self, context: context)
             await state.addFault(fault)
-            return SimulatorResponse.json(.created, object: ["job": fault.job], requestID: Self.requestID())
+            let target = fault.list.map { ["list": $0.rawValue] } ?? ["job": fault.job]
+            return SimulatorResponse.json(.created, object: target, requestID: Self.requestID())
         }
         router.get("/sim/stats") { _, _ -> Response in
             let data = (try? JSONEncoder().encode(await state.stats())) ?? Data("{}".utf8)
@@ -138,7 +148,8 @@ public struct CCESimulator: Sendable {
         var subjobs: [Scenario.SubJob]?
     }
 
-    private static func respond(with fault: Scenario.Fault, job: ByteBuffer?, requestID: String) async throws -> Response {
+    /// A fault's answer; `job` is the document (ShowJob's or a listing) it may cut or delay.
+    static func respond(with fault: Scenario.Fault, job: ByteBuffer?, requestID: String) async throws -> Response {
         if let delay = fault.delay { try await Task.sleep(for: delay) }
         if fault.html { return SimulatorResponse.html(status: fault.status ?? 200, requestID: requestID) }
         if fault.truncate, let job { return SimulatorResponse.truncated(job, requestID: requestID) }

@@ -5,15 +5,28 @@ import Hummingbird
 /// The simulator's memory: pre-rendered job documents per timeline step, faults, request counts and
 /// issued IAM tokens. Answers are encoded once per step, so serving a poll is a dictionary lookup and
 /// a short binary search: the simulator must never be the bottleneck of a 10,000-job benchmark.
+/// The listings are served from the same timelines (`SimulatorState+Listing.swift`).
 actor SimulatorState {
     /// One rendered step of a job's timeline, in scenario time.
     struct Frame {
         var at: Duration
         var tree: Job
+        /// ShowJob's document.
         var body: ByteBuffer
+        /// The same tree as a V2Job, ListJobs' element.
+        var listed: ByteBuffer
+
+        init(at: Duration, tree: Job) {
+            self.at = at
+            self.tree = tree
+            body = TimelineRenderer.encode(tree)
+            listed = ByteBuffer(bytes: V2JobDocument.encode(tree))
+        }
     }
 
     struct Timeline {
+        /// The script, for what the job works on (its cluster or node).
+        var job: Scenario.ScriptedJob
         var frames: [Frame]
         var expireAt: Duration?
     }
@@ -27,24 +40,27 @@ actor SimulatorState {
     private let started = ContinuousClock.now
     private let epoch = Date()
     private let speed: Double
-    private var timelines: [String: Timeline] = [:]
+    private(set) var timelines: [String: Timeline] = [:]
+    /// Top-level job IDs in the order the scenario and the control API gave them (ListJobs' order).
+    private(set) var order: [String] = []
     /// Sub-job uid → top-level job ID (CCE answers ShowJob for sub-job IDs too).
     private var owners: [String: String] = [:]
     private var faults: [String: [Int: Scenario.Fault]] = [:]
+    var listingFaults: [SimulatedListing: [Int: Scenario.Fault]] = [:]
     private var counts: [String: Int] = [:]
     private var total = 0
+    var listingCounts: [SimulatedListing: Int] = [:]
     private var issuedTokens: [String: ContinuousClock.Instant] = [:]
 
     init(scenario: Scenario) {
         speed = scenario.speed
         let renderer = TimelineRenderer(epoch: epoch, speed: speed)
         for job in scenario.jobs {
+            if timelines[job.id] == nil { order.append(job.id) }
             timelines[job.id] = renderer.timeline(of: job, offset: .zero)
             for frame in timelines[job.id]?.frames ?? [] { Self.registerOwners(of: frame.tree, root: job.id, in: &owners) }
         }
-        for fault in scenario.faults {
-            for n in fault.requests { faults[fault.job, default: [:]][n] = fault }
-        }
+        for fault in scenario.faults { Self.file(fault, in: &faults, listings: &listingFaults) }
     }
 
     private var renderer: TimelineRenderer { TimelineRenderer(epoch: epoch, speed: speed) }
@@ -74,14 +90,22 @@ actor SimulatorState {
     }
 
     private func currentFrame(of jobID: String) -> Frame? {
-        guard let timeline = timelines[jobID] else { return nil }
-        let now = now
-        if let expireAt = timeline.expireAt, now >= expireAt { return nil }
-        // Last frame with at <= now (binary search: timelines may be long in benchmarks).
+        timelines[jobID].flatMap { Self.servedFrame(of: $0, at: now) }
+    }
+
+    /// What ShowJob (and ListJobs) serve at `time`: nil before the first step and once expired.
+    static func servedFrame(of timeline: Timeline, at time: Duration) -> Frame? {
+        if let expireAt = timeline.expireAt, time >= expireAt { return nil }
+        return frame(of: timeline, at: time)
+    }
+
+    /// The step in force at `time`, expired or not; nil before the first step.
+    static func frame(of timeline: Timeline, at time: Duration) -> Frame? {
+        // Last frame with at <= time (binary search: timelines may be long in benchmarks).
         var low = 0, high = timeline.frames.count
         while low < high {
             let mid = (low + high) / 2
-            if timeline.frames[mid].at <= now { low = mid + 1 } else { high = mid }
+            if timeline.frames[mid].at <= time { low = mid + 1 } else { high = mid }
         }
         return low == 0 ? nil : timeline.frames[low - 1]
     }
@@ -91,6 +115,7 @@ actor SimulatorState {
     /// Adds a scripted job whose timeline starts `offset` into the scenario (runtime additions: now).
     func add(_ job: Scenario.ScriptedJob, offset: Duration) {
         let timeline = renderer.timeline(of: job, offset: offset)
+        if timelines[job.id] == nil { order.append(job.id) }
         timelines[job.id] = timeline
         for frame in timeline.frames { Self.registerOwners(of: frame.tree, root: job.id, in: &owners) }
     }
@@ -98,7 +123,18 @@ actor SimulatorState {
     func addJobNow(_ job: Scenario.ScriptedJob) { add(job, offset: now) }
 
     func addFault(_ fault: Scenario.Fault) {
-        for n in fault.requests { faults[fault.job, default: [:]][n] = fault }
+        Self.file(fault, in: &faults, listings: &listingFaults)
+    }
+
+    private static func file(_ fault: Scenario.Fault, in faults: inout [String: [Int: Scenario.Fault]],
+                             listings: inout [SimulatedListing: [Int: Scenario.Fault]]) {
+        for n in fault.requests {
+            if let list = fault.list {
+                listings[list, default: [:]][n] = fault
+            } else {
+                faults[fault.job, default: [:]][n] = fault
+            }
+        }
     }
 
     /// Sets the phase (and reason) of a job or sub-job from now on, dropping the rest of its script.
@@ -122,7 +158,7 @@ actor SimulatorState {
             }
         }
         timeline.frames.removeAll { $0.at > at }
-        timeline.frames.append(Frame(at: at, tree: tree, body: TimelineRenderer.encode(tree)))
+        timeline.frames.append(Frame(at: at, tree: tree))
         timelines[root] = timeline
         Self.registerOwners(of: tree, root: root, in: &owners)
         return true
@@ -131,7 +167,8 @@ actor SimulatorState {
     // MARK: Stats and tokens
 
     func stats() -> SimulatorStats {
-        SimulatorStats(total: total, jobs: counts)
+        SimulatorStats(total: total, jobs: counts,
+                       listings: Dictionary(uniqueKeysWithValues: listingCounts.map { ($0.key.rawValue, $0.value) }))
     }
 
     func issueToken(lifetime: Duration) -> String {
@@ -166,8 +203,13 @@ actor SimulatorState {
     }
 }
 
-/// Requests the simulator has served: per job ID and in total (`GET /sim/stats`).
+/// Requests the simulator has served (`GET /sim/stats`).
 public struct SimulatorStats: Sendable, Hashable, Codable {
+    /// ShowJob requests that passed the credential check, all jobs together (listings not included).
     public var total: Int
+    /// ShowJob requests per job ID.
     public var jobs: [String: Int]
+    /// Listing requests received per kind (`jobs`, `clusters`, `nodes`: one per ListNodes page), refused
+    /// ones included, so a test can count listings per interval and see that a 401 stopped them.
+    public var listings: [String: Int]
 }

@@ -14,13 +14,13 @@ struct TimelineRenderer {
             let at = offset + step.after
             let tree = Job(
                 uid: job.id, type: job.type, phase: step.phase, reason: step.reason,
-                clusterID: job.clusterID, resourceID: job.clusterID, resourceName: job.resourceName,
+                clusterID: job.clusterID, resourceID: job.shownResourceID, resourceName: job.resourceName,
                 createdAt: wallTime(firstAt), updatedAt: wallTime(at),
                 subJobs: step.subjobs.map { subJob($0, owner: job.id, clusterID: job.clusterID, created: firstAt, at: at) }
             )
-            return SimulatorState.Frame(at: at, tree: tree, body: Self.encode(tree))
+            return SimulatorState.Frame(at: at, tree: tree)
         }
-        return SimulatorState.Timeline(frames: frames, expireAt: job.expireAfter.map { offset + $0 })
+        return SimulatorState.Timeline(job: job, frames: frames, expireAt: job.expireAfter.map { offset + $0 })
     }
 
     func subJob(_ s: Scenario.SubJob, owner: String, clusterID: String?, created: Duration, at: Duration) -> Job {
