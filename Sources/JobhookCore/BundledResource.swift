@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Text files shipped in the JobhookCore resource bundle (the demo's config, preset templates).
 public enum BundledResource {

@@ -83,7 +83,7 @@ struct PollerTests {
 
     @Test func watchIsIdempotent() async {
         fetcher.script("j1", [.job(.cluster("j1", "Running"))])
-        let (poller, log, stop) = start(settings())
+        let (poller, _, stop) = start(settings())
         #expect(await poller.watch("j1"))
         #expect(await !poller.watch("j1"))
         await advanceClock(clock, by: .seconds(1))
@@ -111,7 +111,7 @@ struct PollerTests {
     @Test func backoffGrowsExponentiallyAndIsCapped() async {
         let fault = CCEError(.decoding, jobID: "j1", message: "truncated JSON")
         fetcher.script("j1", [.error(fault)])
-        let (poller, log, stop) = start(settings(interval: .seconds(1)))
+        let (poller, _, stop) = start(settings(interval: .seconds(1)))
         await poller.watch("j1")
         await advanceClock(clock, by: .seconds(200), step: .milliseconds(500))
         let times = fetcher.requests.map(\.at)
@@ -185,7 +185,7 @@ struct PollerTests {
         let throttled = CCEError(.api(status: 429), code: "APIGW.0308", message: "over ratelimit", retryAfter: .seconds(30))
         fetcher.script("a", [.error(throttled), .job(.cluster("a", "Running"))])
         fetcher.script("b", [.job(.cluster("b", "Running"))])
-        let (poller, log, stop) = start(settings(interval: .seconds(5), concurrency: 1, maxRPS: 1))
+        let (poller, _, stop) = start(settings(interval: .seconds(5), concurrency: 1, maxRPS: 1))
         await poller.watch("a")
         #expect(await pollerEventually(advancing: clock, by: .milliseconds(50)) { fetcher.count("a") == 1 })
         await poller.watch("b")
@@ -228,7 +228,7 @@ struct PollerTests {
 
     @Test func unwatchedJobIsNoLongerPolled() async {
         fetcher.script("j1", [.job(.cluster("j1", "Running"))])
-        let (poller, log, stop) = start(settings(interval: .seconds(1)))
+        let (poller, _, stop) = start(settings(interval: .seconds(1)))
         await poller.watch("j1")
         #expect(await pollerEventually(advancing: clock) { fetcher.count("j1") >= 2 })
         #expect(await poller.unwatch("j1"))
@@ -241,7 +241,7 @@ struct PollerTests {
 
     @Test func requestRateStaysUnderMaxRPS() async {
         for i in 0..<200 { fetcher.script("j\(i)", [.job(.cluster("j\(i)", "Running"))]) }
-        let (poller, log, stop) = start(settings(interval: .seconds(1), concurrency: 50, maxRPS: 20))
+        let (poller, _, stop) = start(settings(interval: .seconds(1), concurrency: 50, maxRPS: 20))
         for i in 0..<200 { await poller.watch("j\(i)") }
         await advanceClock(clock, by: .seconds(10), step: .milliseconds(10))
         let window = fetcher.requests.filter { $0.at <= .seconds(10) }
@@ -254,7 +254,7 @@ struct PollerTests {
         // One answered poll confirms the credentials; until then only one request is in flight.
         fetcher.script("first", [.job(.cluster("first", "Running"))])
         for i in 0..<20 { fetcher.script("j\(i)", [.hang]) }
-        let (poller, log, stop) = start(settings(concurrency: 3, maxRPS: 1000))
+        let (poller, _, stop) = start(settings(concurrency: 3, maxRPS: 1000))
         await poller.watch("first")
         await advanceClock(clock, by: .seconds(1), step: .milliseconds(50))
         for i in 0..<20 { await poller.watch("j\(i)") }
@@ -266,7 +266,7 @@ struct PollerTests {
 
     @Test func untilCredentialsAreConfirmedOnlyOneRequestIsInFlight() async {
         for i in 0..<5 { fetcher.script("j\(i)", [.hang]) }
-        let (poller, log, stop) = start(settings(concurrency: 4, maxRPS: 1000))
+        let (poller, _, stop) = start(settings(concurrency: 4, maxRPS: 1000))
         for i in 0..<5 { await poller.watch("j\(i)") }
         await advanceClock(clock, by: .seconds(5), step: .milliseconds(50))
         #expect(fetcher.requests.count == 1, "bad credentials must cost one failed authentication, not one per slot")

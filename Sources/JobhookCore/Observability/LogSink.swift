@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 
 /// Where log lines go: a bounded queue drained by one dedicated thread that writes them to a file

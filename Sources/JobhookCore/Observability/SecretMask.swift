@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Hides secrets in what `jobhook test` prints. A config takes its secrets from the environment
 /// (`${FEISHU_WEBHOOK}`, `${GITLAB_TRIGGER_TOKEN}`), so every value the file pulls from the

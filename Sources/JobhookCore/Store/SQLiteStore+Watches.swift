@@ -1,4 +1,4 @@
-public import CCE
+import CCE
 public import Foundation
 import GRDB
 

@@ -1,4 +1,4 @@
-public import CCE
+import CCE
 import CurlHTTP
 
 /// What one ShowJob answer means for the job and for the poller: the pure policy, kept apart from
