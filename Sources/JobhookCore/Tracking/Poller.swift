@@ -45,8 +45,15 @@ public actor Poller: Service {
     /// Polls answered (successfully or not) since start: for metrics and measurements.
     public internal(set) var pollCount = 0
 
+    /// Listings waiting for their turn (`admitted(_:)`): served before the next poll.
+    var listingQueue: [CheckedContinuation<Bool, Never>] = []
+
     var stopping = false
     var waiter: CheckedContinuation<Void, Never>?
+    /// A `wake()` that found the loop between looking at its state and suspending (an `await` is a
+    /// suspension point even on the same actor): the next `sleep` returns at once instead of
+    /// missing it.
+    var wakePending = false
     var timer: Task<Void, Never>?
     var timerDeadline: Duration?
 
@@ -148,6 +155,12 @@ public actor Poller: Service {
         }
     }
 
+    /// Phases recorded without a poll (discovery's baseline): a job among them watched later is
+    /// compared with them, as after a restart. A phase already known stays.
+    public func learn(_ recorded: [String: String]) {
+        phases.merge(recorded) { known, _ in known }
+    }
+
     /// The consumer could not store `event` (the store failed): nothing is remembered, and the next
     /// poll of the job, an interval later, reports the same changes again.
     public func notRecorded(_ event: PollerEvent) {
@@ -207,6 +220,8 @@ public actor Poller: Service {
 
     func stop() {
         stopping = true
+        for listing in listingQueue { listing.resume(returning: false) }
+        listingQueue.removeAll()
         wake()
     }
 
@@ -214,7 +229,13 @@ public actor Poller: Service {
     /// (the caller loops and asks again, because anything may have changed meanwhile).
     private func nextDuePoll() async -> (jobID: String, entry: UInt64)? {
         let now = clock.now()
+        wakePending = false  // everything is looked at afresh from here
         if case .wait(let until) = admission.gate(now: now, inFlight: inFlight) { await sleep(until: until); return nil }
+        if !listingQueue.isEmpty {
+            if case .wait(let until) = admission.takeToken(now: now) { await sleep(until: until); return nil }
+            startListing()
+            return nil
+        }
         if unsettledReports >= Self.maxUnsettledReports { await sleep(until: nil); return nil }
         while let first = timetable.first, jobs[first.jobID]?.entry != first.number {
             timetable.removeFirst()
@@ -262,7 +283,13 @@ public actor Poller: Service {
             }
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            waiter = continuation
+            // Checked here, where nothing can come between it and the waiter being set.
+            if wakePending {
+                wakePending = false
+                continuation.resume()
+            } else {
+                waiter = continuation
+            }
         }
     }
 
@@ -275,7 +302,11 @@ public actor Poller: Service {
     }
 
     func wake() {
-        waiter?.resume()
-        waiter = nil
+        guard let waiter else {
+            wakePending = true
+            return
+        }
+        waiter.resume()
+        self.waiter = nil
     }
 }
