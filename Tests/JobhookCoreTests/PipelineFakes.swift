@@ -52,6 +52,13 @@ final class FailingStore: DeliveryStore {
     func drop(_ id: String) async throws(StoreError) -> Bool { try check(); return try await store.drop(id) }
     func prune(finishedBefore before: Date) async throws(StoreError) -> Int { try check(); return try await store.prune(finishedBefore: before) }
     func pendingCount() async throws(StoreError) -> Int { try await store.pendingCount() }
+    func knownJobIDs() async throws(StoreError) -> Set<String> { try check(); return try await store.knownJobIDs() }
+    func discoveryBaseline(account: String) async throws(StoreError) -> Date? {
+        try check(); return try await store.discoveryBaseline(account: account)
+    }
+    func recordBaseline(account: String, silent: [String: [String: String]], at: Date) async throws(StoreError) {
+        try check(); try await store.recordBaseline(account: account, silent: silent, at: at)
+    }
 }
 
 /// CCE as a dictionary of job trees that a test changes as it goes; unknown jobs answer 404.

@@ -44,4 +44,9 @@ final class RacingStore: DeliveryStore {
     func drop(_ id: String) async throws(StoreError) -> Bool { try await base.drop(id) }
     func prune(finishedBefore before: Date) async throws(StoreError) -> Int { try await base.prune(finishedBefore: before) }
     func pendingCount() async throws(StoreError) -> Int { try await base.pendingCount() }
+    func knownJobIDs() async throws(StoreError) -> Set<String> { try await base.knownJobIDs() }
+    func discoveryBaseline(account: String) async throws(StoreError) -> Date? { try await base.discoveryBaseline(account: account) }
+    func recordBaseline(account: String, silent: [String: [String: String]], at: Date) async throws(StoreError) {
+        try await base.recordBaseline(account: account, silent: silent, at: at)
+    }
 }

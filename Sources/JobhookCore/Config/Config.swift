@@ -6,6 +6,8 @@ public struct Config: Sendable {
     public var cce: CCESettings
     public var poll: PollSettings
     public var watch: WatchSettings
+    /// nil: no discovery; only the jobs jobhook is told about are watched.
+    public var discover: DiscoverSettings?
     public var state: StateSettings
     public var server: ServerSettings
     public var receivers: [Receiver]
@@ -16,12 +18,13 @@ public struct Config: Sendable {
 
     public init(
         cce: CCESettings, poll: PollSettings = PollSettings(), watch: WatchSettings = WatchSettings(),
-        state: StateSettings = StateSettings(), server: ServerSettings = ServerSettings(),
+        discover: DiscoverSettings? = nil, state: StateSettings = StateSettings(), server: ServerSettings = ServerSettings(),
         receivers: [Receiver] = [], rules: [Rule] = [], sourcePath: String = ""
     ) {
         self.cce = cce
         self.poll = poll
         self.watch = watch
+        self.discover = discover
         self.state = state
         self.server = server
         self.receivers = receivers

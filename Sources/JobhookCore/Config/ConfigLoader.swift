@@ -4,7 +4,7 @@ import Yams
 /// Reads `rules.yaml` into a validated `Config`, or fails with every problem found, each at its
 /// `file:line:column`.
 public enum ConfigLoader {
-    static let topLevelKeys = ["cce", "poll", "watch", "state", "server", "receivers", "rules"]
+    static let topLevelKeys = ["cce", "poll", "watch", "discover", "state", "server", "receivers", "rules"]
 
     public static func load(path: String, environment: [String: String]) throws(ConfigError) -> Config {
         let text: String
@@ -74,6 +74,7 @@ extension ConfigReader {
         let cce = cceSettings(top["cce"], at: root)
         let poll = top["poll"].map { pollSettings($0) } ?? PollSettings()
         let watch = top["watch"].map { watchSettings($0) } ?? WatchSettings()
+        let discover = top["discover"].flatMap { discoverSettings($0) }
         let state = top["state"].map { stateSettings($0) } ?? StateSettings()
         let server = top["server"].map { serverSettings($0) } ?? ServerSettings()
         let receivers = top["receivers"].map { receiverList($0) } ?? []
@@ -81,7 +82,7 @@ extension ConfigReader {
         for name in top["receivers"].map(Self.declaredNames) ?? [] where !known.contains(name) { known.append(name) }
         let rules = top["rules"].map { [known] in ruleList($0, receivers: known) } ?? []
         guard let cce else { return nil }
-        return Config(cce: cce, poll: poll, watch: watch, state: state, server: server, receivers: receivers, rules: rules)
+        return Config(cce: cce, poll: poll, watch: watch, discover: discover, state: state, server: server, receivers: receivers, rules: rules)
     }
 
     /// The `name` of every item of a list of mappings, whatever else is wrong with the items.

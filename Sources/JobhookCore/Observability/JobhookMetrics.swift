@@ -39,6 +39,17 @@ public enum JobhookMetrics {
         Gauge(label: "jobhook_cce_credentials_blocked").record(blocked ? 1 : 0)
     }
 
+    /// One listing made by discovery. `via`: jobs or clusters (the mechanism that listed);
+    /// `outcome`: ok, forbidden, auth, throttled, error.
+    public static func discoveryListing(via: String, outcome: String) {
+        Counter(label: "jobhook_discovery_listings_total", dimensions: [("via", via), ("outcome", outcome)]).increment()
+    }
+
+    /// A job discovery started watching, by the mechanism that found it.
+    public static func discoveredJob(via: String) {
+        Counter(label: "jobhook_discovered_jobs_total", dimensions: [("via", via)]).increment()
+    }
+
     /// A log line refused because standard error was not drained (`LogSink`).
     public static func logLineDropped() {
         Counter(label: "jobhook_log_lines_dropped_total").increment()

@@ -80,6 +80,16 @@ public protocol DeliveryStore: Sendable {
     func record(_ poll: PollRecord) async throws(StoreError)
     func setWatchState(_ jobID: String, _ state: Watch.State, at: Date) async throws(StoreError)
 
+    // Discovery
+    /// Every job ID the store knows: watched in any state (removed included) or recorded silently by
+    /// a baseline. Discovery reports only jobs outside this set.
+    func knownJobIDs() async throws(StoreError) -> Set<String>
+    /// When the account's baseline listing was recorded; nil before its first listing.
+    func discoveryBaseline(account: String) async throws(StoreError) -> Date?
+    /// Records the account's baseline atomically: the silent jobs' phases (phase by uid, by job ID)
+    /// and the time, so the baseline happens once even across a crash.
+    func recordBaseline(account: String, silent: [String: [String: String]], at: Date) async throws(StoreError)
+
     // Delivery queue
     /// The job's `group_wait` groups still open at `now` (waiting for their window, never attempted),
     /// by key: the groups new changes of the job join.

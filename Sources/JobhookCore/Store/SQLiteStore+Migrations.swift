@@ -50,6 +50,17 @@ extension SQLiteStore {
                     WHERE group_key IS NOT NULL AND state = 'pending' AND attempts = 0;
                 """)
         }
+        migrator.registerMigration("v3") { db in
+            // Discovery's baseline, once per account: before it, a listing's old finished jobs are
+            // recorded silently (their phases go to `phases`, which also tells discovery they are known).
+            try db.execute(sql: """
+                CREATE TABLE discovery_baselines (
+                    account TEXT PRIMARY KEY NOT NULL,
+                    taken_at REAL NOT NULL
+                );
+                CREATE INDEX phases_by_job ON phases (job_id);
+                """)
+        }
         return migrator
     }
 }

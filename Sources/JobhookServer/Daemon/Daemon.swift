@@ -1,5 +1,5 @@
 public import CurlHTTP
-public import Foundation
+import Foundation
 public import JobhookCore
 public import Logging
 import ServiceLifecycle
@@ -51,7 +51,7 @@ public struct Daemon: Sendable {
         onEvent: Pipeline.Observer? = nil
     ) async throws -> Daemon {
         let readiness = Readiness()
-        let engine = try await Engine.make(config: config, store: store, http: http, logger: logger, onEvent: { event in
+        let engine = try await Engine.make(config: config, store: store, http: http, discovery: true, logger: logger, onEvent: { event in
             readiness.observe(event)
             await onEvent?(event)
         })
