@@ -1,6 +1,7 @@
 extension Scenario {
     /// What `jobhook simulate` and `jobhook demo` play without a file: a cluster creation that succeeds,
-    /// one that fails in a sub-job with a quota reason, and a node creation, over about ten seconds.
+    /// one that fails in a sub-job with a quota reason, and a node creation that starts three seconds
+    /// in (so the demo's discovery finds it by listing), over about ten seconds.
     public static var builtIn: Scenario {
         Scenario(jobs: [
             ScriptedJob(id: "job-create-ok", type: "CreateCluster", resourceName: "demo-ok", clusterID: "cluster-ok", timeline: [
@@ -34,11 +35,11 @@ extension Scenario {
                 ]),
             ]),
             ScriptedJob(id: "job-create-node", type: "CreateNode", resourceName: "demo-node-1", clusterID: "cluster-ok", timeline: [
-                Step(after: .zero, phase: "Initializing"),
-                Step(after: .seconds(2), phase: "Running", subjobs: [
+                Step(after: .seconds(3), phase: "Initializing"),
+                Step(after: .seconds(5), phase: "Running", subjobs: [
                     SubJob(id: "job-create-node-install", type: "InstallNode", phase: "Running"),
                 ]),
-                Step(after: .seconds(8), phase: "Success", subjobs: [
+                Step(after: .seconds(10), phase: "Success", subjobs: [
                     SubJob(id: "job-create-node-install", type: "InstallNode", phase: "Success"),
                 ]),
             ]),

@@ -21,6 +21,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Show the daemon's own log lines too.")
     var verbose = false
 
+    /// The scenario's job the config leaves out.
+    static let discoveredJob = "job-create-node"
+
     func run() async throws {
         let logger = LoggingOptions.bootstrap(level: verbose ? .info : .critical, format: .text)
         guard let yaml = BundledResource.text("demo-rules", extension: "yaml") else {
@@ -47,12 +50,15 @@ struct DemoCommand: AsyncParsableCommand {
         ]
         var config = try ConfigLoader.parse(yaml: yaml, file: "demo-rules.yaml", environment: environment)
         let jobs = Scenario.builtIn.jobIDs
-        config.watch.jobs = jobs
+        // The cluster creations are named, as a pipeline would report them; the node creation is
+        // left for discovery to find by listing the project.
+        config.watch.jobs = jobs.filter { $0 != Self.discoveredJob }
 
         emit("""
             jobhook demo: a simulated CCE at \(simulator.endpoint), a receiver at \(receiver.url), and the daemon.
             Rules: a chat alert for failed cluster creation and failed sub-jobs, a pipeline trigger when a
-            cluster is ready, a chat note when a node is ready. Watching \(jobs.joined(separator: ", ")).
+            cluster is ready, a chat note when a node is ready. Watching \(config.watch.jobs.joined(separator: ", "));
+            discovery lists the project's jobs every second and finds the ones nobody named.
 
             """)
         let http = CurlClient()
@@ -68,11 +74,16 @@ struct DemoCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let limit = Duration.seconds(limit)
         try await daemon.run(until: {
+            var announced: Set<String> = []
             while ContinuousClock.now - started < limit, !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(200))
                 let watches = (try? await store.watches()) ?? []
+                for watch in watches where watch.source == WatchSource.discovery.rawValue && announced.insert(watch.jobID).inserted {
+                    emit("  ⌕ found \(watch.jobID) by listing the project (not in the config): watching it")
+                }
                 let pending = (try? await store.pendingCount()) ?? 1
-                if !watches.isEmpty, watches.allSatisfy({ $0.state != .watching }), pending == 0 { return }
+                let all = Set(watches.map(\.jobID)).isSuperset(of: jobs)
+                if all, watches.allSatisfy({ $0.state != .watching }), pending == 0 { return }
             }
             emit("the scenario did not end within \(limit); stopping")
         })

@@ -14,6 +14,7 @@ struct Jobhook: AsyncParsableCommand {
             // Subcommands register here, one line each.
             RunCommand.self,
             WatchCommand.self,
+            JobsCommand.self,
             CheckCommand.self,
             TestCommand.self,
             SendTestCommand.self,

@@ -20,7 +20,7 @@ struct WatchCommand: AsyncParsableCommand {
     @Argument(help: "CCE job IDs (as returned by CreateCluster, CreateNode, …).")
     var jobIDs: [String]
 
-    @OptionGroup var config: ConfigOptions
+    @OptionGroup var cce: CCEOptions
 
     @Flag(help: "Only show phases; send nothing.")
     var noNotify = false
@@ -34,15 +34,6 @@ struct WatchCommand: AsyncParsableCommand {
     @Flag(help: "JSON lines instead of text.")
     var json = false
 
-    @Option(help: "CCE region (overrides the config and HUAWEICLOUD_SDK_REGION).")
-    var region: String?
-
-    @Option(help: "CCE endpoint URL (e.g. http://127.0.0.1:8080 for the simulator).")
-    var endpoint: String?
-
-    @Option(help: "Project ID (overrides the config and HUAWEICLOUD_SDK_PROJECT_ID).")
-    var projectID: String?
-
     @Option(help: "Log level for diagnostics on standard error.")
     var logLevel: Logger.Level = .warning
 
@@ -54,16 +45,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = LoggingOptions.bootstrap(level: logLevel, format: .text)
-        var loaded: Config
-        do {
-            loaded = try ConfigLoader.loadForWatch(
-                path: config.resolvedPath, explicit: config.path != nil || !(ProcessInfo.processInfo.environment["JOBHOOK_CONFIG"] ?? "").isEmpty,
-                environment: ProcessInfo.processInfo.environment,
-                overrides: CCEOverrides(region: region, endpoint: endpoint, projectID: projectID))
-        } catch {
-            for problem in error.problems { printError(problem.description) }
-            throw ExitCode(2)
-        }
+        var loaded = try cce.load()
         if let timeout { loaded.poll.jobTimeout = timeout }
         if let interval { loaded.poll.interval = interval }
         if noNotify { loaded.rules = [] }

@@ -92,3 +92,26 @@ struct HarnessError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+extension Harness {
+    /// Adds a job to the simulator from now on (`POST /sim/jobs`), given as a scenario `jobs:` entry.
+    func addJob(_ entry: [String: Any]) async throws {
+        let http = CurlClient()
+        defer { http.shutdown() }
+        let body = try JSONSerialization.data(withJSONObject: entry)
+        let answer = try await http.send(HTTPRequest(method: "POST", url: cceEndpoint + "/sim/jobs",
+                                                     headers: [HTTPHeader("Content-Type", "application/json")], body: body))
+        guard (200..<300).contains(answer.status) else {
+            throw HarnessError("adding job \(entry["id"] ?? "?"): HTTP \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+        }
+    }
+
+    /// Listing requests the simulator has served, by kind (`jobs`, `clusters`, `nodes`).
+    func listings() async throws -> [String: Int] {
+        let http = CurlClient()
+        defer { http.shutdown() }
+        let stats = try await http.send(HTTPRequest(url: cceEndpoint + "/sim/stats"))
+        let object = try JSONSerialization.jsonObject(with: stats.body) as? [String: Any]
+        return object?["listings"] as? [String: Int] ?? [:]
+    }
+}
