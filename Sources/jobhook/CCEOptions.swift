@@ -16,17 +16,28 @@ struct CCEOptions: ParsableArguments {
     @Option(help: "Project ID (overrides the config and HUAWEICLOUD_SDK_PROJECT_ID).")
     var projectID: String?
 
+    @Option(name: .customLong("cce"), help: "Only this CCE account of the config (by name; needed by watch with several).")
+    var account: String?
+
     /// The config file when named or present, else the environment; flags override. Problems are
-    /// printed one per line and exit 2.
-    func load() throws -> Config {
+    /// printed one per line and exit 2; so is a config of several accounts when the command
+    /// follows one (`oneAccount`) and `--cce` does not say which.
+    func load(oneAccount: Bool = false) throws -> Config {
         let environment = ProcessInfo.processInfo.environment
+        let loaded: Config
         do {
-            return try ConfigLoader.loadForWatch(
+            loaded = try ConfigLoader.loadForWatch(
                 path: config.resolvedPath, explicit: config.path != nil || !(environment["JOBHOOK_CONFIG"] ?? "").isEmpty,
-                environment: environment, overrides: CCEOverrides(region: region, endpoint: endpoint, projectID: projectID))
+                environment: environment,
+                overrides: CCEOverrides(region: region, endpoint: endpoint, projectID: projectID, account: account))
         } catch {
             for problem in error.problems { printError(problem.description) }
             throw ExitCode(2)
         }
+        if oneAccount, loaded.accounts.count > 1 {
+            printError("jobhook: \(config.resolvedPath) has several CCE accounts; pass --cce NAME (one of \(loaded.accounts.map(\.name).joined(separator: ", ")))")
+            throw ExitCode(2)
+        }
+        return loaded
     }
 }

@@ -39,15 +39,18 @@ struct JobsCommand: AsyncParsableCommand {
         let config = try cce.load()
         let http = CurlClient()
         defer { http.shutdown() }
-        let client = try await startOrExit { try config.cce.client(http: http, logger: logger.component("cce")) }
-        let jobs: [Job]
-        do {
-            jobs = try await client.listJobs()
-        } catch {
-            printError("jobhook: \(error)")
-            throw ExitCode(4)
+        var listings: [(account: String, jobs: [Job])] = []
+        for account in config.accounts {
+            let client = try await startOrExit { try account.cce.client(http: http, logger: logger.component("cce")) }
+            do {
+                listings.append((account.name, try await client.listJobs()))
+            } catch {
+                printError("jobhook: \(config.accounts.count > 1 ? "account \(account.name): " : "")\(error)")
+                throw ExitCode(4)
+            }
         }
-        let report = JobsReport(jobs: jobs, watches: await watchStates(config.state.path),
+        let jobs = listings.flatMap(\.jobs)
+        let report = JobsReport(listings: listings, watches: await watchStates(config.state.path),
                                 filter: JobsReport.Filter(cluster: cluster, type: type, running: running))
         if json {
             let encoder = JSONEncoder()
@@ -57,7 +60,7 @@ struct JobsCommand: AsyncParsableCommand {
         } else if report.rows.isEmpty {
             print(jobs.isEmpty ? "no jobs" : "no jobs match")
         } else {
-            print(TextTable(header: JobsReport.header, maxWidths: [36, 24, 12, 36, 32, 5, 9]).text(report.cells(now: Date())))
+            print(TextTable(header: report.header, maxWidths: report.maxWidths).text(report.cells(now: Date())))
         }
     }
 

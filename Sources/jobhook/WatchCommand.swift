@@ -45,7 +45,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = LoggingOptions.bootstrap(level: logLevel, format: .text)
-        var loaded = try cce.load()
+        var loaded = try cce.load(oneAccount: true)
         if let timeout { loaded.poll.jobTimeout = timeout }
         if let interval { loaded.poll.interval = interval }
         if noNotify { loaded.rules = [] }

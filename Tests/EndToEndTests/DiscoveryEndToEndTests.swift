@@ -40,7 +40,7 @@ import TestSupport
               - id: job-running
                 type: CreateCluster
                 cluster_id: c-run
-                timeline: [{after: 0s, phase: Running}, {after: 3s, phase: Failed, reason: boom}]
+                timeline: [{after: 0s, phase: Running}]
             """)
         let receiver = try LoopbackServer { _ in .status(200) }
         defer { receiver.stop() }
@@ -48,6 +48,9 @@ import TestSupport
         let config = try harness.writeConfig(receivers: Self.receivers.replacingOccurrences(of: "URL", with: receiver.url("/chat")),
                                              rules: Self.rules, watch: [], extra: "discover: {interval: 1s}")
         var daemon = try harness.startDaemon(config: config)
+        // Failed only once discovery watches it: however slow the start, it was running at the baseline.
+        _ = await daemon.waitForLine(containing: "job_id=job-running", in: .stderr, timeout: .seconds(20))
+        try await harness.setPhase("job-running", "Failed", reason: "boom")
         let first = await eventually(timeout: .seconds(20)) { Self.alerts(receiver)["job-running"] != nil }
         #expect(first, "stderr: \(daemon.stderr)")
 
@@ -84,18 +87,25 @@ import TestSupport
               - id: job-cluster
                 type: CreateCluster
                 cluster_id: c-new
-                timeline: [{after: 0s, phase: Running}, {after: 3s, phase: Success}]
+                timeline: [{after: 0s, phase: Running}]
               - id: job-node
                 type: CreateNode
                 cluster_id: c-base
                 resource_id: n-1
-                timeline: [{after: 0s, phase: Running}, {after: 3s, phase: Success}]
+                timeline: [{after: 0s, phase: Running}]
             """)
         let receiver = try LoopbackServer { _ in .status(200) }
         defer { receiver.stop() }
         let config = try harness.writeConfig(receivers: Self.receivers.replacingOccurrences(of: "URL", with: receiver.url("/chat")),
                                              rules: Self.rules, watch: [], extra: "discover: {interval: 1s, via: auto}")
         let daemon = try harness.startDaemon(config: config)
+        // They succeed once found: their cluster and node are at work until then, however slow the start.
+        let found = await eventually(timeout: .seconds(20)) {
+            daemon.stderr.contains("job_id=job-cluster") && daemon.stderr.contains("job_id=job-node")
+        }
+        #expect(found, "stderr: \(daemon.stderr)")
+        try await harness.setPhase("job-cluster", "Success")
+        try await harness.setPhase("job-node", "Success")
         let both = await eventually(timeout: .seconds(20)) {
             let alerts = Self.alerts(receiver)
             return alerts["job-cluster"] != nil && alerts["job-node"] != nil

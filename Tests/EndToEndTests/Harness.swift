@@ -52,8 +52,8 @@ struct Harness {
             """)
     }
 
-    func startDaemon(config: String, environment: [String: String] = [:]) throws -> ChildProcess {
-        try ChildProcess(jobhookBinary(), ["run", "-c", config], environment: environment)
+    func startDaemon(config: String, environment: [String: String] = [:], logLevel: String? = nil) throws -> ChildProcess {
+        try ChildProcess(jobhookBinary(), ["run", "-c", config] + (logLevel.map { ["--log-level", $0] } ?? []), environment: environment)
     }
 
     func run(_ arguments: [String]) async throws -> (status: Int32?, stdout: String, stderr: String) {

@@ -23,7 +23,7 @@ struct ConfigProblemTests {
         (head + "receivers:\n  - name: a\n    url: https://a.example/h\n    retry: {max_attempt: 3}\n",
          "rules.yaml:6:13: unknown key 'max_attempt' in receiver 'a'.retry (expected: max_attempts, initial_backoff, max_backoff, max_age)"),
         (head + receiverA + "rules:\n  - name: x\n    match: {typ: A}\n    notify: [a]\n",
-         "rules.yaml:8:13: unknown key 'typ' in rule 'x'.match (expected: type, phase, from, reason, level, cluster_id, resource_name)"),
+         "rules.yaml:8:13: unknown key 'typ' in rule 'x'.match (expected: type, phase, from, reason, level, cluster_id, resource_name, account)"),
         // wrong types
         (head + "poll:\n  interval: fast\n", "rules.yaml:4:13: poll.interval: expected a duration like 250ms, 15s, 5m, 2h (got 'fast')"),
         (head + "poll:\n  interval: 0s\n", "rules.yaml:4:13: poll.interval: expected a duration like 250ms, 15s, 5m, 2h (got '0s')"),

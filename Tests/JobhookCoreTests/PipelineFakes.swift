@@ -23,8 +23,8 @@ final class FailingStore: DeliveryStore {
         }
     }
 
-    func addWatch(_ jobID: String, source: String, at: Date) async throws(StoreError) -> Bool {
-        try check(); return try await store.addWatch(jobID, source: source, at: at)
+    func addWatch(_ jobID: String, source: String, account: String, at: Date) async throws(StoreError) -> Bool {
+        try check(); return try await store.addWatch(jobID, source: source, account: account, at: at)
     }
     func removeWatch(_ jobID: String, at: Date) async throws(StoreError) -> Bool {
         try check(); return try await store.removeWatch(jobID, at: at)

@@ -87,3 +87,18 @@ extension PollerTests {
 extension Result {
     var isFailure: Bool { if case .failure = self { true } else { false } }
 }
+
+extension PollerTests {
+    @Test func aListingWaitingOutTheCoolDownGivesUpWhenCancelled() async {
+        let (poller, _, stop) = start(settings(interval: .seconds(1)))
+        let denied = Listing(.failure(CCEError(.api(status: 401), code: "APIGW.0301", message: "incorrect IAM authentication information")))
+        _ = await Task { await list(poller, denied) }.value
+        let ok = Listing(.success([]))
+        let waiting = Task { await list(poller, ok) }
+        await advanceClock(clock, by: .seconds(5), step: .seconds(1))
+        waiting.cancel()
+        #expect(await waiting.value.isFailure)
+        #expect(ok.calls.withLock { $0 } == 0, "nothing was sent during the cool-down")
+        await stop()
+    }
+}

@@ -26,7 +26,9 @@ final class RacingStore: DeliveryStore {
         return groups
     }
 
-    func addWatch(_ jobID: String, source: String, at: Date) async throws(StoreError) -> Bool { try await base.addWatch(jobID, source: source, at: at) }
+    func addWatch(_ jobID: String, source: String, account: String, at: Date) async throws(StoreError) -> Bool {
+        try await base.addWatch(jobID, source: source, account: account, at: at)
+    }
     func removeWatch(_ jobID: String, at: Date) async throws(StoreError) -> Bool { try await base.removeWatch(jobID, at: at) }
     func watches() async throws(StoreError) -> [Watch] { try await base.watches() }
     func watch(_ jobID: String) async throws(StoreError) -> Watch? { try await base.watch(jobID) }

@@ -58,6 +58,7 @@ import Testing
         #expect(pending.allSatisfy { $0.request == request && $0.attempts == 0 && $0.jobID == "root-1" })
         let key = GroupKey(jobID: "root-1", rule: "failures", receiver: "hook")
         #expect(pending.map(\.group) == [nil, key])
+        #expect(pending.allSatisfy { $0.account == "default" }, "v4: what came before belongs to the one account")
         #expect(try await store.openGroups(jobID: "root-1", now: now) == [key: "grp_old"])
         #expect(try await store.dueDeliveries(now: now, limit: 10, excluding: []).map(\.id) == ["evt_old"])
 
@@ -70,7 +71,7 @@ import Testing
 
         let queue = try DatabaseQueue(path: dir.storePath)
         let applied = try await queue.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") }
-        #expect(applied == ["v1", "v2", "v3"])
+        #expect(applied == ["v1", "v2", "v3", "v4"])
         try queue.close()
     }
 

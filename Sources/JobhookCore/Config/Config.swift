@@ -3,7 +3,8 @@ public import CCE
 /// The whole `rules.yaml`, validated: every value here has passed the loader's checks, so later
 /// stages never re-validate.
 public struct Config: Sendable {
-    public var cce: CCESettings
+    /// At least one; the single-account form of `cce:` gives one named `default`.
+    public var accounts: [CCEAccount]
     public var poll: PollSettings
     public var watch: WatchSettings
     /// nil: no discovery; only the jobs jobhook is told about are watched.
@@ -17,11 +18,11 @@ public struct Config: Sendable {
     public var sourcePath: String
 
     public init(
-        cce: CCESettings, poll: PollSettings = PollSettings(), watch: WatchSettings = WatchSettings(),
+        cce: CCESettings, accounts: [CCEAccount]? = nil, poll: PollSettings = PollSettings(), watch: WatchSettings = WatchSettings(),
         discover: DiscoverSettings? = nil, state: StateSettings = StateSettings(), server: ServerSettings = ServerSettings(),
         receivers: [Receiver] = [], rules: [Rule] = [], sourcePath: String = ""
     ) {
-        self.cce = cce
+        self.accounts = accounts ?? [CCEAccount(cce: cce)]
         self.poll = poll
         self.watch = watch
         self.discover = discover
@@ -34,6 +35,30 @@ public struct Config: Sendable {
 
     public func receiver(named name: String) -> Receiver? {
         receivers.first { $0.name == name }
+    }
+
+    /// The first account's settings: what commands that talk to one account use (`watch`, `jobs`
+    /// without `--cce`, `test`), and the whole `cce:` section in the single-account form.
+    public var cce: CCESettings {
+        get { accounts[0].cce }
+        set { accounts[0].cce = newValue }
+    }
+
+    public func account(named name: String) -> CCEAccount? {
+        accounts.first { $0.name == name }
+    }
+
+    /// The account's own `discover:`, else the top-level one.
+    public func discover(for account: String) -> DiscoverSettings? {
+        self.account(named: account)?.discover ?? discover
+    }
+
+    /// The jobs watched from start-up, with their account.
+    public var configuredWatches: [(jobID: String, account: String)] {
+        if accounts.count == 1 {
+            return (watch.jobs + accounts[0].watchJobs).map { ($0, accounts[0].name) }
+        }
+        return accounts.flatMap { account in account.watchJobs.map { ($0, account.name) } }
     }
 }
 

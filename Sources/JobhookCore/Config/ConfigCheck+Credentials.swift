@@ -7,11 +7,14 @@ extension ConfigCheck {
         func problem(_ message: String) {
             problems.append(ConfigProblem(file: config.sourcePath, line: 1, column: 1, message: message))
         }
-        if config.cce.projectID?.isEmpty ?? true {
-            problem("cce: missing 'project_id' (or set HUAWEICLOUD_SDK_PROJECT_ID)")
-        }
-        if config.cce.auth == nil, config.cce.endpoint == nil {
-            problem("cce: no credentials: give auth (token, token_file, access_key + secret_key, or iam) or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK")
+        for account in config.accounts {
+            let place = config.accounts.count > 1 ? "cce '\(account.name)'" : "cce"
+            if account.cce.projectID?.isEmpty ?? true {
+                problem("\(place): missing 'project_id' (or set HUAWEICLOUD_SDK_PROJECT_ID)")
+            }
+            if account.cce.auth == nil, account.cce.endpoint == nil {
+                problem("\(place): no credentials: give auth (token, token_file, access_key + secret_key, or iam) or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK")
+            }
         }
         return problems
     }

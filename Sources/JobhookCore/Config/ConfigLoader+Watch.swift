@@ -6,11 +6,14 @@ public struct CCEOverrides: Sendable, Hashable {
     public var region: String?
     public var endpoint: String?
     public var projectID: String?
+    /// `--cce NAME`: only this account of the config (the others are left out).
+    public var account: String?
 
-    public init(region: String? = nil, endpoint: String? = nil, projectID: String? = nil) {
+    public init(region: String? = nil, endpoint: String? = nil, projectID: String? = nil, account: String? = nil) {
         self.region = region
         self.endpoint = endpoint
         self.projectID = projectID
+        self.account = account
     }
 }
 
@@ -37,6 +40,14 @@ extension ConfigLoader {
             }
             let cce = CCESettings(region: region, projectID: sdk.projectID, auth: AuthSettings.fromEnvironment(environment))
             config = Config(cce: cce)
+        }
+        if let name = overrides.account {
+            guard let account = config.account(named: name) else {
+                throw ConfigError(problems: [ConfigProblem(
+                    file: path, line: 1, column: 1,
+                    message: "--cce: no account '\(name)' (accounts: \(config.accounts.map(\.name).joined(separator: ", ")))")])
+            }
+            config.accounts = [account]
         }
         if let region = overrides.region { config.cce.region = region }
         if let endpoint = overrides.endpoint { config.cce.endpoint = endpoint }

@@ -71,7 +71,16 @@ extension ConfigReader {
     /// The whole document; nil when a section was too broken to build (problems say why).
     mutating func config(_ root: Node) -> Config? {
         guard let top = fields(root, "", allowed: ConfigLoader.topLevelKeys) else { return nil }
-        let cce = cceSettings(top["cce"], at: root)
+        let accounts = accounts(top["cce"], at: root)
+        // Names as declared, even when an account is broken: rules are still checked against them.
+        let severalAccounts: Bool
+        if let cce = top["cce"], case .sequence(let items) = cce {
+            accountNames = Self.declaredNames(cce).reduce(into: []) { names, name in if !names.contains(name) { names.append(name) } }
+            severalAccounts = items.count > 1
+        } else {
+            accountNames = [CCEAccount.defaultName]
+            severalAccounts = false
+        }
         let poll = top["poll"].map { pollSettings($0) } ?? PollSettings()
         let watch = top["watch"].map { watchSettings($0) } ?? WatchSettings()
         let discover = top["discover"].flatMap { discoverSettings($0) }
@@ -81,8 +90,11 @@ extension ConfigReader {
         var known = receivers.map(\.name)
         for name in top["receivers"].map(Self.declaredNames) ?? [] where !known.contains(name) { known.append(name) }
         let rules = top["rules"].map { [known] in ruleList($0, receivers: known) } ?? []
-        guard let cce else { return nil }
-        return Config(cce: cce, poll: poll, watch: watch, discover: discover, state: state, server: server, receivers: receivers, rules: rules)
+        if severalAccounts, let jobs = top["watch"], !watch.jobs.isEmpty {
+            report("watch.jobs: with several CCE accounts, list the jobs in each account's own watch: {jobs: […]}", at: jobs)
+        }
+        guard let accounts else { return nil }
+        return Config(cce: accounts[0].cce, accounts: accounts, poll: poll, watch: watch, discover: discover, state: state, server: server, receivers: receivers, rules: rules)
     }
 
     /// The `name` of every item of a list of mappings, whatever else is wrong with the items.

@@ -63,6 +63,14 @@ extension ConfigReader {
         matcher.reason = m["reason"].flatMap { pattern($0, m.path("reason"), alwaysRegex: true) }
         matcher.clusterID = m["cluster_id"].flatMap { pattern($0, m.path("cluster_id")) }
         matcher.resourceName = m["resource_name"].flatMap { pattern($0, m.path("resource_name")) }
+        if let accountNode = m["account"] {
+            matcher.account = pattern(accountNode, m.path("account"))
+            if case .exact(let names)? = matcher.account, !accountNames.isEmpty {
+                for name in names where !accountNames.contains(name) {
+                    report("\(m.path("account")): unknown account '\(name.clipped)' (accounts: \(accountNames.joined(separator: ", ")))", at: accountNode)
+                }
+            }
+        }
         if let levelNode = m["level"], let text = string(levelNode, m.path("level")) {
             if let level = Matcher.Level(rawValue: text) {
                 matcher.level = level

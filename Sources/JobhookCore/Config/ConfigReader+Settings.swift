@@ -3,23 +3,32 @@ import Yams
 
 /// The daemon sections: `cce`, `poll`, `watch`, `state`, `server`.
 extension ConfigReader {
+    static let cceKeys = ["region", "endpoint", "project_id", "auth", "timeout"]
+
+    /// The single-account `cce:` mapping (absent: everything from the `HUAWEICLOUD_SDK_*` variables).
     mutating func cceSettings(_ node: Node?, at root: Node) -> CCESettings? {
-        let allowed = ["region", "endpoint", "project_id", "auth", "timeout"]
         var section = Fields(path: "cce", node: node ?? root)
         if let node {
-            guard let read = fields(node, "cce", allowed: allowed) else { return nil }
+            guard let read = fields(node, "cce", allowed: Self.cceKeys) else { return nil }
             section = read
         }
+        return cceSettings(section)
+    }
+
+    /// The CCE keys of `section` (`cce` or one account of the list); what the file leaves out comes
+    /// from the `HUAWEICLOUD_SDK_*` variables, as the SDKs do.
+    mutating func cceSettings(_ section: Fields) -> CCESettings? {
+        let path = section.path
         let sdk = CredentialsFromEnvironment(environment)
         var region = optionalString(section, "region")
         if region == nil, section["region"] == nil { region = sdk.region }
         if region == nil, section["region"] == nil {
-            report("missing 'region' in cce (or set HUAWEICLOUD_SDK_REGION)", at: section.node)
+            report("missing 'region' in \(path) (or set HUAWEICLOUD_SDK_REGION)", at: section.node)
         }
         var endpoint: String?
-        if let endpointNode = section["endpoint"], let text = string(endpointNode, "cce.endpoint") {
+        if let endpointNode = section["endpoint"], let text = string(endpointNode, section.path("endpoint")) {
             if WebhookURL(text) == nil {
-                report("cce.endpoint: expected an http or https URL (got '\(text.clipped)')", at: endpointNode)
+                report("\(section.path("endpoint")): expected an http or https URL (got '\(text.clipped)')", at: endpointNode)
             } else {
                 endpoint = text
             }
@@ -28,18 +37,18 @@ extension ConfigReader {
         if projectID == nil, section["project_id"] == nil {
             projectID = sdk.projectID
         }
-        let auth = section["auth"].flatMap { authSettings($0) } ?? AuthSettings(sdk)
+        let auth = section["auth"].flatMap { authSettings($0, section.path("auth")) } ?? AuthSettings(sdk)
         let timeout = duration(section, "timeout", default: .seconds(10))
         guard let region else { return nil }
         return CCESettings(region: region, endpoint: endpoint, projectID: projectID, auth: auth, timeout: timeout)
     }
 
-    mutating func authSettings(_ node: Node) -> AuthSettings? {
+    mutating func authSettings(_ node: Node, _ path: String = "cce.auth") -> AuthSettings? {
         let allowed = ["token", "token_file", "access_key", "secret_key", "security_token", "iam"]
-        guard let auth = fields(node, "cce.auth", allowed: allowed) else { return nil }
+        guard let auth = fields(node, path, allowed: allowed) else { return nil }
         let methods = ["token", "token_file", "access_key", "iam"].filter { auth[$0] != nil }
         guard methods.count <= 1 else {
-            report("cce.auth: more than one authentication method (\(methods.joined(separator: ", "))); give exactly one", at: node)
+            report("\(path): more than one authentication method (\(methods.joined(separator: ", "))); give exactly one", at: node)
             return nil
         }
         switch methods.first {
@@ -54,23 +63,23 @@ extension ConfigReader {
             guard let ak, let sk else { return nil }
             return .accessKey(ak: Secret(ak), sk: Secret(sk), securityToken: securityToken.map { Secret($0) })
         case "iam":
-            return auth["iam"].flatMap { iamSettings($0) }.map { .iam($0) }
+            return auth["iam"].flatMap { iamSettings($0, "\(path).iam") }.map { .iam($0) }
         default:
             if auth["secret_key"] != nil || auth["security_token"] != nil {
                 missing("access_key", in: auth)
             } else {
-                report("cce.auth: no authentication method (expected one of token, token_file, access_key with secret_key, iam)", at: node)
+                report("\(path): no authentication method (expected one of token, token_file, access_key with secret_key, iam)", at: node)
             }
             return nil
         }
     }
 
-    mutating func iamSettings(_ node: Node) -> IAMSettings? {
-        guard let iam = fields(node, "cce.auth.iam", allowed: ["endpoint", "domain", "user", "password", "project"]) else { return nil }
+    mutating func iamSettings(_ node: Node, _ path: String) -> IAMSettings? {
+        guard let iam = fields(node, path, allowed: ["endpoint", "domain", "user", "password", "project"]) else { return nil }
         var endpoint: String?
-        if let endpointNode = iam["endpoint"], let text = string(endpointNode, "cce.auth.iam.endpoint") {
+        if let endpointNode = iam["endpoint"], let text = string(endpointNode, iam.path("endpoint")) {
             if WebhookURL(text) == nil {
-                report("cce.auth.iam.endpoint: expected an http or https URL (got '\(text.clipped)')", at: endpointNode)
+                report("\(iam.path("endpoint")): expected an http or https URL (got '\(text.clipped)')", at: endpointNode)
             }
             endpoint = text
         }
@@ -93,13 +102,13 @@ extension ConfigReader {
         )
     }
 
-    mutating func watchSettings(_ node: Node) -> WatchSettings {
-        guard let watch = fields(node, "watch", allowed: ["jobs"]), let jobs = watch["jobs"] else { return WatchSettings() }
+    mutating func watchSettings(_ node: Node, _ path: String = "watch") -> WatchSettings {
+        guard let watch = fields(node, path, allowed: ["jobs"]), let jobs = watch["jobs"] else { return WatchSettings() }
         // Each entry is checked at its own node, so the problem points at the offending line.
         let entries: [(node: Node, path: String)] = if case .sequence(let sequence) = jobs {
-            sequence.enumerated().map { ($0.element, "watch.jobs[\($0.offset)]") }
+            sequence.enumerated().map { ($0.element, "\(path).jobs[\($0.offset)]") }
         } else {
-            [(jobs, "watch.jobs")]
+            [(jobs, "\(path).jobs")]
         }
         var ids: [String] = []
         for entry in entries {

@@ -7,6 +7,8 @@ struct ConfigReader {
     let file: String
     let environment: [String: String]
     private(set) var problems: [ConfigProblem] = []
+    /// The CCE accounts' names, once read: a rule's `account:` must name one of them.
+    var accountNames: [String] = []
 
     init(file: String, environment: [String: String]) {
         self.file = file

@@ -34,11 +34,14 @@ public struct Delivery: Sendable, Hashable, Codable, Identifiable {
     /// Set when this delivery is a `group_wait` group: the job, rule and receiver whose changes it
     /// gathers (see `Grouping`).
     public var group: GroupKey?
+    /// The CCE account of the job.
+    public var account: String
 
     public init(
         id: String, receiver: String, rule: String, jobID: String, uid: String, transition: String,
         request: RenderedRequest, state: State = .pending, attempts: Int = 0, createdAt: Date,
-        nextAttemptAt: Date? = nil, lastError: String? = nil, finishedAt: Date? = nil, group: GroupKey? = nil
+        nextAttemptAt: Date? = nil, lastError: String? = nil, finishedAt: Date? = nil, group: GroupKey? = nil,
+        account: String = CCEAccount.defaultName
     ) {
         self.id = id
         self.receiver = receiver
@@ -54,5 +57,6 @@ public struct Delivery: Sendable, Hashable, Codable, Identifiable {
         self.lastError = lastError
         self.finishedAt = finishedAt
         self.group = group
+        self.account = account
     }
 }

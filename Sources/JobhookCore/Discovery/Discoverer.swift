@@ -43,7 +43,7 @@ public struct Discoverer: Service {
         var progress = DiscoveryProgress()
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let wait: Duration
-            if let settings = config.current.discover {
+            if let settings = config.current.discover(for: account) {
                 wait = await round(settings, &progress)
             } else {
                 wait = Self.idleCheck
@@ -109,7 +109,7 @@ public struct Discoverer: Service {
 
     private func listJobs(_ settings: DiscoverSettings, _ progress: inout DiscoveryProgress) async -> Listing {
         let lister = lister
-        switch await poller.admitted({ () async throws(CCEError) in try await lister.listJobs() }) {
+        switch await list({ () async throws(CCEError) in try await lister.listJobs() }) {
         case .success(let jobs):
             JobhookMetrics.discoveryListing(via: "jobs", outcome: "ok")
             return .found(jobs.compactMap(Sighting.init(listed:)), via: .jobs)
@@ -132,7 +132,7 @@ public struct Discoverer: Service {
     private func listClusters(_ settings: DiscoverSettings, failures: Int) async -> Listing {
         let lister = lister
         var clusters: [ListedCluster]
-        switch await poller.admitted({ () async throws(CCEError) in try await lister.listClusters() }) {
+        switch await list({ () async throws(CCEError) in try await lister.listClusters() }) {
         case .success(let listed):
             clusters = listed
         case .failure(let error):
@@ -141,7 +141,7 @@ public struct Discoverer: Service {
         if !settings.clusters.isEmpty { clusters = clusters.filter { $0.uid.map(settings.clusters.contains) ?? false } }
         var nodes: [ListedNode] = []
         for clusterID in clusters.compactMap(\.uid) where JobID.problem(clusterID) == nil {
-            switch await poller.admitted({ () async throws(CCEError) in try await lister.listNodes(clusterID: clusterID) }) {
+            switch await list({ () async throws(CCEError) in try await lister.listNodes(clusterID: clusterID) }) {
             case .success(let listed):
                 nodes += listed
             case .failure(let error):
@@ -154,6 +154,17 @@ public struct Discoverer: Service {
         }
         JobhookMetrics.discoveryListing(via: "clusters", outcome: "ok")
         return .found(ClusterSightings.sightings(clusters: clusters, nodes: nodes), via: .clusters)
+    }
+
+    /// One listing request through the poller's admission, given up on graceful shutdown (it may
+    /// be waiting out a credential cool-down of minutes).
+    private func list<Answer: Sendable>(_ request: @escaping @Sendable () async throws(CCEError) -> Answer) async -> Result<Answer, CCEError> {
+        let poller = poller
+        do {
+            return try await cancelWhenGracefulShutdown { await poller.admitted(request) }
+        } catch {
+            return .failure(CCEError(.transport(.cancelled), message: "jobhook is shutting down"))
+        }
     }
 
     private func failure(_ error: CCEError, via: String, _ failures: Int) -> Listing {

@@ -15,9 +15,12 @@ public struct JobsReport: Sendable {
         public var updatedAt: Date?
         /// The watch's state (`watching`, `finished`, `removed`…); nil when jobhook does not watch it.
         public var watch: String?
+        /// The CCE account whose listing showed it.
+        public var account: String
 
         enum CodingKeys: String, CodingKey {
             case id, type, phase, watch
+            case account = "cce"
             case clusterID = "cluster_id", resourceID = "resource_id", resourceName = "resource_name"
             case createdAt = "created_at", updatedAt = "updated_at"
         }
@@ -38,17 +41,26 @@ public struct JobsReport: Sendable {
     }
 
     public var rows: [Row]
+    /// Several accounts were listed: the table gets an account column.
+    public var showsAccount: Bool
 
-    /// Newest first by `creationTimestamp` (jobs without one last), ties by ID.
-    public init(jobs: [Job], watches: [String: Watch.State], filter: Filter = Filter()) {
-        rows = jobs.compactMap { job -> Row? in
+    /// One account's listing.
+    public init(jobs: [Job], watches: [String: Watch.State], filter: Filter = Filter(), account: String = CCEAccount.defaultName) {
+        self.init(listings: [(account, jobs)], watches: watches, filter: filter)
+    }
+
+    /// Newest first by `creationTimestamp` (jobs without one last), ties by ID, over every account's listing.
+    public init(listings: [(account: String, jobs: [Job])], watches: [String: Watch.State], filter: Filter = Filter()) {
+        showsAccount = listings.count > 1
+        rows = listings.flatMap { listing in listing.jobs.compactMap { job -> Row? in
             guard let id = job.uid, !id.isEmpty else { return nil }
             if let cluster = filter.cluster, job.clusterID != cluster { return nil }
             if let type = filter.type, job.type != type { return nil }
             if filter.running, Job.isTerminal(job.phase) { return nil }
             return Row(id: id, type: job.type, phase: job.phase, clusterID: job.clusterID, resourceID: job.resourceID,
-                       resourceName: job.resourceName, createdAt: job.createdAt, updatedAt: job.updatedAt, watch: watches[id]?.rawValue)
-        }
+                       resourceName: job.resourceName, createdAt: job.createdAt, updatedAt: job.updatedAt, watch: watches[id]?.rawValue,
+                       account: listing.account)
+        } }
         rows.sort { a, b in
             switch (a.createdAt, b.createdAt) {
             case let (x?, y?) where x != y: x > y
@@ -59,15 +71,20 @@ public struct JobsReport: Sendable {
         }
     }
 
-    /// The table's cells: ID, TYPE, PHASE, CLUSTER, RESOURCE, AGE, WATCH.
+    /// The table's cells: ID, TYPE, PHASE, CLUSTER, RESOURCE, AGE, WATCH (and CCE first, with several accounts).
     public func cells(now: Date) -> [[String]] {
         rows.map { row in
-            [row.id, row.type ?? "", row.phase ?? "", row.clusterID ?? "", row.resourceName ?? row.resourceID ?? "",
-             row.createdAt.map { Self.age(now.timeIntervalSince($0)) } ?? "", row.watch ?? ""]
+            let cells = [row.id, row.type ?? "", row.phase ?? "", row.clusterID ?? "", row.resourceName ?? row.resourceID ?? "",
+                         row.createdAt.map { Self.age(now.timeIntervalSince($0)) } ?? "", row.watch ?? ""]
+            return showsAccount ? [row.account] + cells : cells
         }
     }
 
-    public static let header = ["ID", "TYPE", "PHASE", "CLUSTER", "RESOURCE", "AGE", "WATCH"]
+    public var header: [String] { (showsAccount ? ["CCE"] : []) + Self.columns }
+    /// The widest each column may be (cut with `…` beyond).
+    public var maxWidths: [Int] { (showsAccount ? [16] : []) + [36, 24, 12, 36, 32, 5, 9] }
+
+    static let columns = ["ID", "TYPE", "PHASE", "CLUSTER", "RESOURCE", "AGE", "WATCH"]
 
     /// `45s`, `12m`, `5h`, `3d`: the largest unit that fits, like kubectl.
     public static func age(_ seconds: TimeInterval) -> String {

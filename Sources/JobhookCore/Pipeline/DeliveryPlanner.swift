@@ -34,12 +34,12 @@ public enum DeliveryPlanner {
         let change = match.change
         return Delivery(
             id: id, receiver: match.receiverName, rule: match.rule.name, jobID: change.rootID, uid: change.uid,
-            transition: transition(change), request: request, createdAt: change.detectedAt, nextAttemptAt: dueAt, group: group)
+            transition: transition(change), request: request, createdAt: change.detectedAt, nextAttemptAt: dueAt, group: group,
+            account: change.account)
     }
 
     static func render(_ match: Match, id: String, receiver: Receiver, config: Config) -> RenderedRequest {
-        let context = TemplateContext(change: match.change, rule: match.rule.name, receiver: match.receiverName, eventID: id,
-                                      region: config.cce.region, projectID: config.cce.projectID)
+        let context = TemplateContext(match: match, eventID: id, config: config)
         return Renderer.render(match: match, receiver: receiver, context: context)
     }
 

@@ -20,7 +20,8 @@ public struct Pipeline: Service {
     /// Told every event once it is recorded (the demo and `watch` print them).
     public typealias Observer = @Sendable (PollerEvent) async -> Void
 
-    let poller: Poller
+    /// One per CCE account; their events all go through the same stages.
+    let pollers: [Poller]
     let watches: WatchList
     let store: any DeliveryStore
     let dispatcher: Dispatcher
@@ -29,9 +30,9 @@ public struct Pipeline: Service {
     let observer: Observer?
     let now: @Sendable () -> Date
 
-    public init(poller: Poller, watches: WatchList, store: any DeliveryStore, dispatcher: Dispatcher, config: ConfigSource,
+    public init(pollers: [Poller], watches: WatchList, store: any DeliveryStore, dispatcher: Dispatcher, config: ConfigSource,
                 logger: Logger, observer: Observer? = nil, now: @escaping @Sendable () -> Date = Date.init) {
-        self.poller = poller
+        self.pollers = pollers
         self.watches = watches
         self.store = store
         self.dispatcher = dispatcher
@@ -41,23 +42,35 @@ public struct Pipeline: Service {
         self.now = now
     }
 
-    /// Records every event until the poller's stream ends. Not cut short by graceful shutdown: the
-    /// poller stops first and finishes the stream, so what it reported is still recorded. Then it
-    /// waits for its own turn to shut down: the stream ends just before the poller's `run()`
+    /// Records every event until every poller's stream ends. Not cut short by graceful shutdown:
+    /// the pollers stop first and finish their streams, so what they reported is still recorded.
+    /// Then it waits for its own turn to shut down: a stream ends just before its poller's `run()`
     /// returns, and a service group treats a service that ends before its turn as a failure.
     public func run() async throws {
-        for await event in poller.events {
-            await handle(event)
+        await withDiscardingTaskGroup { group in
+            for poller in pollers {
+                group.addTask {
+                    for await event in poller.events {
+                        await handle(event, from: poller)
+                    }
+                }
+            }
         }
         try? await gracefulShutdown()
+    }
+
+    /// One event of the first (or only) account's poller through the stages.
+    @discardableResult
+    public func handle(_ event: PollerEvent) async -> Bool {
+        await handle(event, from: pollers[0])
     }
 
     /// One event through the stages. Returns false when the store refused it: nothing is counted as
     /// recorded, so the poller reports it again.
     @discardableResult
-    public func handle(_ event: PollerEvent) async -> Bool {
+    public func handle(_ event: PollerEvent, from poller: Poller) async -> Bool {
         do throws(StoreError) {
-            try await record(event)
+            try await record(event, account: poller.account)
         } catch {
             logger.error("cannot record; the change will be detected again", metadata: [
                 "job_id": "\(event.jobID ?? "")", "error": "\(error)",
@@ -70,7 +83,7 @@ public struct Pipeline: Service {
         return true
     }
 
-    private func record(_ event: PollerEvent) async throws(StoreError) {
+    private func record(_ event: PollerEvent, account: String) async throws(StoreError) {
         switch event {
         case .changes(let changes, let tree):
             guard let jobID = event.jobID else { return }
@@ -80,7 +93,8 @@ public struct Pipeline: Service {
         case .timedOut(let jobID):
             logger.warning("job did not finish within poll.job_timeout; no longer watched", metadata: ["job_id": "\(jobID)"])
             if let tree = try await store.watch(jobID)?.tree,
-               let change = PhaseTracker.timeout(of: tree, rootID: jobID, detectedAt: now()) {
+               var change = PhaseTracker.timeout(of: tree, rootID: jobID, detectedAt: now()) {
+                change.account = account
                 try await process([change], of: jobID, tree: tree, ending: .timedOut)
             } else {
                 try await watches.finish(jobID, .timedOut)
@@ -92,7 +106,9 @@ public struct Pipeline: Service {
             logger.error("poll failed", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
             if error.isNotFound || !error.isTransient { try await watches.finish(jobID, .expired) }
         case .credentialsRejected(let error):
-            logger.critical("CCE rejected the credentials; polling stopped until they are fixed", metadata: ["error": "\(error)"])
+            logger.critical("CCE rejected the credentials; polling stopped until they are fixed", metadata: [
+                "account": "\(account)", "error": "\(error)",
+            ])
         }
     }
 

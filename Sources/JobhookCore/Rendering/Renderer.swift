@@ -31,8 +31,7 @@ public enum Renderer {
     }
 
     public static func context(for match: Match, config: Config) -> TemplateContext {
-        TemplateContext(change: match.change, rule: match.rule.name, receiver: match.receiverName, eventID: match.eventID,
-                        region: config.cce.region, projectID: config.cce.projectID)
+        TemplateContext(match: match, eventID: match.eventID, config: config)
     }
 
     /// A templated value must not smuggle in another header (or end the header block).

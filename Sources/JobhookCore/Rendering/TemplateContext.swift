@@ -23,12 +23,19 @@ public struct TemplateContext: Sendable, Hashable {
             "root": Self.rootFields(of: change.root, now: change.detectedAt),
             "rule": .object(["name": .string(rule)]),
             "receiver": .object(["name": .string(receiver)]),
-            "cce": .object(["region": .string(region), "project_id": .string(projectID ?? "")]),
+            "cce": .object(["name": .string(change.account), "region": .string(region), "project_id": .string(projectID ?? "")]),
         ]
         if let parent = change.parent {
             top["parent"] = Self.fields(of: parent, fallbackClusterID: change.root.clusterID, now: change.detectedAt)
         }
         value = .object(top)
+    }
+
+    /// The context for `match` under `config`, with the settings of the change's account.
+    public init(match: Match, eventID: String, config: Config) {
+        let cce = config.account(named: match.change.account)?.cce ?? config.cce
+        self.init(change: match.change, rule: match.rule.name, receiver: match.receiverName, eventID: eventID,
+                  region: cce.region, projectID: cce.projectID)
     }
 
     public subscript(path: String) -> TemplateValue? { value[path: path] }

@@ -17,10 +17,12 @@ public struct Matcher: Sendable {
     public var level: Level
     public var clusterID: MatchPattern?
     public var resourceName: MatchPattern?
+    /// The name of the CCE account the job belongs to (`cce[].name`; `default` in the single form).
+    public var account: MatchPattern?
 
     public init(
         type: MatchPattern? = nil, phase: MatchPattern? = nil, from: MatchPattern? = nil, reason: MatchPattern? = nil,
-        level: Level = .any, clusterID: MatchPattern? = nil, resourceName: MatchPattern? = nil
+        level: Level = .any, clusterID: MatchPattern? = nil, resourceName: MatchPattern? = nil, account: MatchPattern? = nil
     ) {
         self.type = type
         self.phase = phase
@@ -29,10 +31,11 @@ public struct Matcher: Sendable {
         self.level = level
         self.clusterID = clusterID
         self.resourceName = resourceName
+        self.account = account
     }
 
     /// The YAML keys, in the order messages list them.
-    static let keys = ["type", "phase", "from", "reason", "level", "cluster_id", "resource_name"]
+    static let keys = ["type", "phase", "from", "reason", "level", "cluster_id", "resource_name", "account"]
 
     public func matches(_ change: PhaseChange) -> Bool {
         switch level {
@@ -50,6 +53,7 @@ public struct Matcher: Sendable {
             (reason, job.reason ?? ""),
             (self.clusterID, clusterID),
             (resourceName, job.resourceName ?? ""),
+            (account, change.account),
         ]
         return checks.allSatisfy { pattern, value in pattern?.matches(value) ?? true }
     }

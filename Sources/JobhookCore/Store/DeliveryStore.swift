@@ -17,17 +17,21 @@ public struct Watch: Sendable, Hashable, Codable {
     }
 
     public var jobID: String
-    /// Where the watch came from: `config`, `api`, `cli`.
+    /// Where the watch came from: `config`, `api`, `cli`, `discovery`.
     public var source: String
+    /// The CCE account the job belongs to.
+    public var account: String
     public var addedAt: Date
     public var state: State
     /// The last job tree polled, for `GET /v1/watches/{id}`.
     public var tree: Job?
     public var updatedAt: Date?
 
-    public init(jobID: String, source: String, addedAt: Date, state: State = .watching, tree: Job? = nil, updatedAt: Date? = nil) {
+    public init(jobID: String, source: String, addedAt: Date, state: State = .watching, tree: Job? = nil, updatedAt: Date? = nil,
+                account: String = CCEAccount.defaultName) {
         self.jobID = jobID
         self.source = source
+        self.account = account
         self.addedAt = addedAt
         self.state = state
         self.tree = tree
@@ -66,9 +70,9 @@ public struct PollRecord: Sendable, Hashable {
 /// `jobhook deliveries` share.
 public protocol DeliveryStore: Sendable {
     // Watches and phases
-    /// Adds a watch; returns false when the job was already known (watching or finished): re-adding a
-    /// finished job must not repeat its events.
-    func addWatch(_ jobID: String, source: String, at: Date) async throws(StoreError) -> Bool
+    /// Adds a watch of `account`'s job; returns false when the job was already known (watching or
+    /// finished): re-adding a finished job must not repeat its events.
+    func addWatch(_ jobID: String, source: String, account: String, at: Date) async throws(StoreError) -> Bool
     /// Marks a watch removed (polling stops; its phases stay known). Returns false when unknown.
     func removeWatch(_ jobID: String, at: Date) async throws(StoreError) -> Bool
     func watches() async throws(StoreError) -> [Watch]
@@ -109,4 +113,11 @@ public protocol DeliveryStore: Sendable {
     /// Forgets delivered and dead entries finished before `before` (bounded history).
     func prune(finishedBefore before: Date) async throws(StoreError) -> Int
     func pendingCount() async throws(StoreError) -> Int
+}
+
+extension DeliveryStore {
+    /// A watch of the `default` account (the single-account form).
+    public func addWatch(_ jobID: String, source: String, at: Date) async throws(StoreError) -> Bool {
+        try await addWatch(jobID, source: source, account: CCEAccount.defaultName, at: at)
+    }
 }

@@ -126,13 +126,13 @@ extension SQLiteStore {
     static func insert(_ delivery: Delivery, request: Data, in db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO deliveries (id, receiver, rule, job_id, uid, transition, request, state,
-                attempts, created_at, next_attempt_at, last_error, finished_at, group_key)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                attempts, created_at, next_attempt_at, last_error, finished_at, group_key, account)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 delivery.id, delivery.receiver, delivery.rule, delivery.jobID, delivery.uid, delivery.transition,
                 request, delivery.state.rawValue, delivery.attempts, delivery.createdAt.timeIntervalSince1970,
                 delivery.nextAttemptAt.timeIntervalSince1970, delivery.lastError,
-                delivery.finishedAt?.timeIntervalSince1970, delivery.group?.storageKey,
+                delivery.finishedAt?.timeIntervalSince1970, delivery.group?.storageKey, delivery.account,
             ])
     }
 
@@ -151,7 +151,8 @@ extension SQLiteStore {
             attempts: row["attempts"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
             nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastError: row["last_error"],
             finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            group: (row["group_key"] as String?).flatMap(GroupKey.init(storageKey:))
+            group: (row["group_key"] as String?).flatMap(GroupKey.init(storageKey:)),
+            account: row["account"]
         )
     }
 }

@@ -61,6 +61,14 @@ extension SQLiteStore {
                 CREATE INDEX phases_by_job ON phases (job_id);
                 """)
         }
+        migrator.registerMigration("v4") { db in
+            // Several CCE accounts in one daemon: each watch and each delivery names its account.
+            // Everything before belonged to the one account, `default`.
+            try db.execute(sql: """
+                ALTER TABLE watches ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
+                ALTER TABLE deliveries ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
+                """)
+        }
         return migrator
     }
 }

@@ -3,16 +3,16 @@ public import Foundation
 import GRDB
 
 extension SQLiteStore {
-    public func addWatch(_ jobID: String, source: String, at: Date) async throws(StoreError) -> Bool {
+    public func addWatch(_ jobID: String, source: String, account: String, at: Date) async throws(StoreError) -> Bool {
         try await write { db in
             // A known job stays as it is (a finished job re-added must not fire again); only a watch the
             // user removed comes back to life.
             try db.execute(sql: """
-                INSERT INTO watches (job_id, source, state, added_at) VALUES (?, ?, 'watching', ?)
+                INSERT INTO watches (job_id, source, state, added_at, account) VALUES (?, ?, 'watching', ?, ?)
                 ON CONFLICT (job_id) DO UPDATE SET state = 'watching', source = excluded.source,
-                    added_at = excluded.added_at
+                    added_at = excluded.added_at, account = excluded.account
                 WHERE watches.state = 'removed'
-                """, arguments: [jobID, source, at.timeIntervalSince1970])
+                """, arguments: [jobID, source, at.timeIntervalSince1970, account])
             return db.changesCount > 0
         }
     }
@@ -102,7 +102,8 @@ extension SQLiteStore {
             jobID: row["job_id"], source: row["source"],
             addedAt: Date(timeIntervalSince1970: row["added_at"]),
             state: Watch.State(rawValue: state) ?? .watching, tree: tree,
-            updatedAt: (row["updated_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+            updatedAt: (row["updated_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            account: row["account"]
         )
     }
 

@@ -24,10 +24,12 @@ public struct PhaseChange: Sendable, Hashable {
     /// The whole tree as polled.
     public var root: Job
     public var detectedAt: Date
+    /// The CCE account the job belongs to (its poller's).
+    public var account: String
 
     public init(
         rootID: String, uid: String, level: Level, from: String, to: String,
-        job: Job, parent: Job?, root: Job, detectedAt: Date
+        job: Job, parent: Job?, root: Job, detectedAt: Date, account: String = CCEAccount.defaultName
     ) {
         self.rootID = rootID
         self.uid = uid
@@ -38,6 +40,7 @@ public struct PhaseChange: Sendable, Hashable {
         self.parent = parent
         self.root = root
         self.detectedAt = detectedAt
+        self.account = account
     }
 
     /// Identifies the transition itself, independent of when it was detected: two detections of the

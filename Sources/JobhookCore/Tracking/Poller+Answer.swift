@@ -64,7 +64,10 @@ extension Poller {
     /// (`recorded(_:)`), never beside them: an end recorded without its changes would lose them.
     private func report(_ tree: Job, jobID: String) {
         guard let watched = jobs[jobID], watched.unsettled == 0 else { return }
-        let changes = PhaseTracker.changes(previous: phases, tree: tree, rootID: jobID, detectedAt: wallClock())
+        var changes = PhaseTracker.changes(previous: phases, tree: tree, rootID: jobID, detectedAt: wallClock())
+        if account != CCEAccount.defaultName {
+            for index in changes.indices { changes[index].account = account }
+        }
         if !changes.isEmpty {
             yieldAwaitingRecord(.changes(changes, tree: tree), jobID: jobID)
         } else if tree.isFinished {

@@ -9,7 +9,9 @@ extension Poller {
     /// `.credentialsRejected`), a 429 pauses everyone. A 403 is returned as is: on a listing it
     /// means "not permitted to list", not bad credentials.
     ///
-    /// Returns a `.transport(.cancelled)` failure when the poller stops before the turn comes.
+    /// Returns a `.transport(.cancelled)` failure when the poller stops, or the caller's task is
+    /// cancelled, before the turn comes (a listing waiting out a credential cool-down must not
+    /// hold up a graceful shutdown).
     public func admitted<Answer: Sendable>(
         _ request: @Sendable () async throws(CCEError) -> Answer
     ) async -> Result<Answer, CCEError> {
@@ -26,19 +28,36 @@ extension Poller {
         return result
     }
 
-    /// Queues the caller until the scheduler loop admits it (`startListing`); false when stopping.
+    /// Queues the caller until the scheduler loop admits it (`startListing`); false when stopping
+    /// or cancelled.
     private func listingTurn() async -> Bool {
-        guard !stopping else { return false }
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            listingQueue.append(continuation)
-            wake()
+        guard !stopping, !Task.isCancelled else { return false }
+        nextListingID += 1
+        let id = nextListingID
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                // A cancel that came before this point finds nothing queued; it is seen here instead.
+                if Task.isCancelled {
+                    continuation.resume(returning: false)
+                } else {
+                    listingQueue.append((id, continuation))
+                    wake()
+                }
+            }
+        } onCancel: {
+            Task { await self.cancelListing(id) }
         }
+    }
+
+    private func cancelListing(_ id: UInt64) {
+        guard let index = listingQueue.firstIndex(where: { $0.id == id }) else { return }
+        listingQueue.remove(at: index).turn.resume(returning: false)
     }
 
     /// Called by the loop once the gates passed and a token was spent: the listing is in flight.
     func startListing() {
         inFlight += 1
-        listingQueue.removeFirst().resume(returning: true)
+        listingQueue.removeFirst().turn.resume(returning: true)
     }
 
     private func listingAnswered(_ result: Result<Void, CCEError>) {

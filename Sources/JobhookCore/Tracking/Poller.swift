@@ -18,6 +18,8 @@ public actor Poller: Service {
     /// Everything the poller reports. Finishes when `run()` returns.
     public nonisolated let events: AsyncStream<PollerEvent>
 
+    /// The CCE account this poller serves (each account has its own poller, credential gate and rate).
+    public nonisolated let account: String
     let fetcher: any JobFetching
     /// The HTTP client's thread in production (`Engine.make`), else a private serial queue: see
     /// `unownedExecutor`. Polls and the timer prefer it too, so they never leave the poller's thread.
@@ -46,7 +48,8 @@ public actor Poller: Service {
     public internal(set) var pollCount = 0
 
     /// Listings waiting for their turn (`admitted(_:)`): served before the next poll.
-    var listingQueue: [CheckedContinuation<Bool, Never>] = []
+    var listingQueue: [(id: UInt64, turn: CheckedContinuation<Bool, Never>)] = []
+    var nextListingID: UInt64 = 0
 
     var stopping = false
     var waiter: CheckedContinuation<Void, Never>?
@@ -77,11 +80,12 @@ public actor Poller: Service {
     ///   - knownPhases: phase by uid from the store, so a restart does not repeat changes.
     ///   - wallClock: stamps `PhaseChange.detectedAt` and turns `watch(since:)` into clock time.
     public init(
-        fetcher: any JobFetching, executor: (any SerialExecutor & TaskExecutor)? = nil, settings: Settings = Settings(), clock: any Clock<Duration> = ContinuousClock(),
+        account: String = CCEAccount.defaultName, fetcher: any JobFetching, executor: (any SerialExecutor & TaskExecutor)? = nil, settings: Settings = Settings(), clock: any Clock<Duration> = ContinuousClock(),
         random: @escaping @Sendable () -> Double = JitterRandom().next,
         logger: Logger, knownPhases: [String: String] = [:],
         wallClock: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.account = account
         self.fetcher = fetcher
         self.executor = executor ?? SerialQueueExecutor(label: "jobhook-poller")
         self.settings = settings
@@ -220,7 +224,7 @@ public actor Poller: Service {
 
     func stop() {
         stopping = true
-        for listing in listingQueue { listing.resume(returning: false) }
+        for listing in listingQueue { listing.turn.resume(returning: false) }
         listingQueue.removeAll()
         wake()
     }

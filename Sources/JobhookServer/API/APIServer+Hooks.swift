@@ -6,7 +6,10 @@ extension APIServer {
     /// `Hooks(engine:)` goes through the watch list, so added watches are polled.
     public struct Hooks: Sendable {
         /// True when the job is now watched for the first time (201), false when already known (200).
-        public var addWatch: @Sendable (_ jobID: String) async throws -> Bool
+        /// `account` is one of `accounts` (the route checks it).
+        public var addWatch: @Sendable (_ jobID: String, _ account: String) async throws -> Bool
+        /// The CCE accounts' names, in config order: `POST /v1/watches` names one when there are several.
+        public var accounts: [String]
         /// False when the job is unknown (404).
         public var removeWatch: @Sendable (_ jobID: String) async throws -> Bool
         public var watches: @Sendable () async throws -> [Watch]
@@ -22,7 +25,8 @@ extension APIServer {
         public var reload: (@Sendable () async -> String?)?
 
         public init(
-            addWatch: @escaping @Sendable (String) async throws -> Bool,
+            addWatch: @escaping @Sendable (String, String) async throws -> Bool,
+            accounts: [String] = [CCEAccount.defaultName],
             removeWatch: @escaping @Sendable (String) async throws -> Bool,
             watches: @escaping @Sendable () async throws -> [Watch],
             watch: @escaping @Sendable (String) async throws -> Watch?,
@@ -32,6 +36,7 @@ extension APIServer {
             metrics: @escaping @Sendable () async -> String = { "" }
         ) {
             self.addWatch = addWatch
+            self.accounts = accounts
             self.removeWatch = removeWatch
             self.watches = watches
             self.watch = watch
@@ -46,7 +51,8 @@ extension APIServer {
         public init(engine: Engine) {
             let store = engine.store
             self.init(
-                addWatch: { try await engine.watches.add($0, source: .api).created },
+                addWatch: { try await engine.watches.add($0, source: .api, account: $1).created },
+                accounts: engine.pollers.map(\.account),
                 removeWatch: { try await engine.watches.remove($0) },
                 watches: { try await store.watches() },
                 watch: { try await store.watch($0) },

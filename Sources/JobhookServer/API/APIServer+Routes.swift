@@ -30,8 +30,9 @@ extension APIServer {
         }
 
         router.post("/v1/watches") { request, _ in
-            let jobID = try await Self.jobID(from: request)
-            let added = try await hooks.addWatch(jobID)
+            let (jobID, named) = try await Self.watchRequest(from: request)
+            let account = try Self.account(named, of: hooks.accounts)
+            let added = try await hooks.addWatch(jobID, account)
             let watch = try await hooks.watch(jobID)
             let status: HTTPResponse.Status = added ? .created : .ok
             guard let watch else { return JSONResponse.make(status: status, ["job_id": jobID]) }
@@ -98,24 +99,39 @@ extension APIServer {
 
     static let tooLargeMessage = "request body too large (at most \(maxBodyBytes / 1024) KiB)"
 
-    /// Reads `{"job_id": "…"}` from a body of at most `maxBodyBytes`.
-    static func jobID(from request: Request) async throws -> String {
+    /// The account a new watch belongs to: the one named (it must exist), else the only one.
+    static func account(_ named: String?, of accounts: [String]) throws -> String {
+        if let named {
+            guard accounts.contains(named) else {
+                throw APIError(.badRequest, "cce: unknown account '\(String(named.filter { $0.isLetter || $0.isNumber || "-_.".contains($0) }.prefix(64)))' (accounts: \(accounts.joined(separator: ", ")))")
+            }
+            return named
+        }
+        guard accounts.count == 1 else {
+            throw APIError(.badRequest, "cce is required with several accounts: one of \(accounts.joined(separator: ", "))")
+        }
+        return accounts[0]
+    }
+
+    /// Reads `{"job_id": "…", "cce": "…"}` (`cce` optional) from a body of at most `maxBodyBytes`.
+    static func watchRequest(from request: Request) async throws -> (jobID: String, account: String?) {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
             throw APIError(.contentTooLarge, tooLargeMessage)
         }
         let buffer = try await request.body.collect(upTo: maxBodyBytes)
         struct Body: Decodable {
             var jobID: String?
-            enum CodingKeys: String, CodingKey { case jobID = "job_id" }
+            var cce: String?
+            enum CodingKeys: String, CodingKey { case jobID = "job_id", cce }
         }
         let body: Body
         do {
             body = try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
         } catch {
-            throw APIError(.badRequest, #"the body must be a JSON object like {"job_id": "…"}"#)
+            throw APIError(.badRequest, #"the body must be a JSON object like {"job_id": "…"} (and "cce": "account" with several accounts)"#)
         }
         guard let jobID = body.jobID else { throw APIError(.badRequest, "job_id is missing") }
         if let problem = JobID.problem(jobID) { throw APIError(.badRequest, "job_id: \(problem)") }
-        return jobID
+        return (jobID, body.cce)
     }
 }

@@ -17,9 +17,11 @@ public struct DeliveryBody: Encodable, Sendable {
     public var nextAttemptAt: Date?
     public var lastError: String?
     public var finishedAt: Date?
+    /// The CCE account of the job.
+    public var cce: String
 
     enum CodingKeys: String, CodingKey {
-        case id, receiver, rule, uid, transition, state, attempts
+        case id, receiver, rule, uid, transition, state, attempts, cce
         case jobID = "job_id"
         case createdAt = "created_at"
         case nextAttemptAt = "next_attempt_at"
@@ -41,6 +43,7 @@ public struct DeliveryBody: Encodable, Sendable {
         nextAttemptAt = delivery.state == .pending ? delivery.nextAttemptAt : nil
         lastError = delivery.lastError
         finishedAt = delivery.finishedAt
+        cce = delivery.account
     }
 }
 

@@ -31,13 +31,14 @@ struct WatchBody: Encodable {
     var jobID: String
     var state: String
     var source: String
+    var cce: String
     var addedAt: Date
     var updatedAt: Date?
     var tree: Node?
 
     enum CodingKeys: String, CodingKey {
         case jobID = "job_id"
-        case state, source, tree
+        case state, source, tree, cce
         case addedAt = "added_at"
         case updatedAt = "updated_at"
     }
@@ -46,6 +47,7 @@ struct WatchBody: Encodable {
         jobID = watch.jobID
         state = watch.state.rawValue
         source = watch.source
+        cce = watch.account
         addedAt = watch.addedAt
         updatedAt = watch.updatedAt
         tree = watch.tree.map(Node.init)

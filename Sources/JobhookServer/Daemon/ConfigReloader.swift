@@ -28,9 +28,10 @@ public struct ConfigReloader: Sendable {
             let old = engine.config.current
             engine.config.replace(new)
             await engine.dispatcher.setTargets(new.receivers.map(\.deliveryTarget))
-            for jobID in new.watch.jobs where !old.watch.jobs.contains(jobID) {
+            let before = Set(old.configuredWatches.map(\.jobID))
+            for (jobID, account) in new.configuredWatches where !before.contains(jobID) && engine.watches.accounts.contains(account) {
                 do {
-                    try await engine.watches.add(jobID, source: .config)
+                    try await engine.watches.add(jobID, source: .config, account: account)
                 } catch {
                     logger.error("cannot add a configured watch", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
                 }
@@ -48,7 +49,8 @@ public struct ConfigReloader: Sendable {
     /// The sections whose changes a running daemon cannot apply.
     static func sectionsNeedingRestart(old: Config, new: Config) -> [String] {
         var sections: [String] = []
-        if old.cce.region != new.cce.region || old.cce.endpoint != new.cce.endpoint || old.cce.projectID != new.cce.projectID {
+        let places = { (config: Config) in config.accounts.map { [$0.name, $0.cce.region, $0.cce.endpoint ?? "", $0.cce.projectID ?? ""] } }
+        if places(old) != places(new) {
             sections.append("cce")
         }
         if old.poll != new.poll { sections.append("poll") }

@@ -62,7 +62,7 @@ public struct Daemon: Sendable {
 
     /// Every watch still `watching` in the store resumes, with the configured jobs added first.
     public func resumeWatches() async throws(StoreError) {
-        let watching = try await engine.watches.resume(configured: engine.config.current.watch.jobs)
+        let watching = try await engine.watches.resume(configured: engine.config.current.configuredWatches)
         let pending = try await engine.store.pendingCount()
         logger.info("state loaded", metadata: ["watching": "\(watching)", "pending_deliveries": "\(pending)"])
     }
