@@ -56,11 +56,10 @@ struct SimulatedInventory {
             var cluster: Resource??  // nil: unchanged
             switch job.type {
             case "CreateCluster":
-                cluster = !ended ? Resource(uid: clusterID, name: clusterName, phase: "Creating", jobID: job.id)
-                    : Resource(uid: clusterID, name: clusterName, phase: succeeded ? "Available" : "Error")
+                cluster = Self.created(uid: clusterID, name: clusterName, jobID: job.id, working: "Creating", settled: "Available",
+                                       ended: ended, succeeded: succeeded)
             case "DeleteCluster":
-                cluster = !ended ? Resource(uid: clusterID, name: clusterName, phase: "Deleting", jobID: job.id)
-                    : succeeded ? .some(nil) : Resource(uid: clusterID, name: clusterName, phase: "Error", jobID: job.id)
+                cluster = Self.deleted(uid: clusterID, name: clusterName, jobID: job.id, ended: ended, succeeded: succeeded)
             default:
                 if clusterState[clusterID] == nil {
                     cluster = Resource(uid: clusterID, name: clusterID, phase: "Available")
@@ -73,11 +72,10 @@ struct SimulatedInventory {
             var node: Resource??
             switch job.type {
             case "CreateNode":
-                node = !ended ? Resource(uid: nodeID, name: nodeName, phase: "Installing", jobID: job.id)
-                    : Resource(uid: nodeID, name: nodeName, phase: succeeded ? "Active" : "Error")
+                node = Self.created(uid: nodeID, name: nodeName, jobID: job.id, working: "Installing", settled: "Active",
+                                    ended: ended, succeeded: succeeded)
             case "DeleteNode":
-                node = !ended ? Resource(uid: nodeID, name: nodeName, phase: "Deleting", jobID: job.id)
-                    : succeeded ? .some(nil) : Resource(uid: nodeID, name: nodeName, phase: "Error", jobID: job.id)
+                node = Self.deleted(uid: nodeID, name: nodeName, jobID: job.id, ended: ended, succeeded: succeeded)
             default:
                 break
             }
@@ -99,6 +97,21 @@ struct SimulatedInventory {
         let all = nodes[clusterID] ?? []
         let rest = marker.map { marker in all.drop { $0.uid <= marker } } ?? all[...]
         return Array(rest.prefix(limit))
+    }
+
+    /// A created resource: at work (with the job's ID) while the job runs, then settled, or `Error`
+    /// without the job's ID when it failed. The outer optional is "changed".
+    static func created(uid: String, name: String, jobID: String, working: String, settled: String,
+                        ended: Bool, succeeded: Bool) -> Resource?? {
+        guard ended else { return Resource(uid: uid, name: name, phase: working, jobID: jobID) }
+        return Resource(uid: uid, name: name, phase: succeeded ? settled : "Error")
+    }
+
+    /// A deleted resource: `Deleting` while the job runs, then gone, or `Error` keeping the job's
+    /// ID after a failed delete (as the SDK documents for clusters).
+    static func deleted(uid: String, name: String, jobID: String, ended: Bool, succeeded: Bool) -> Resource?? {
+        guard ended else { return Resource(uid: uid, name: name, phase: "Deleting", jobID: jobID) }
+        return succeeded ? .some(nil) : Resource(uid: uid, name: name, phase: "Error", jobID: jobID)
     }
 }
 
