@@ -65,7 +65,7 @@ struct DemoCommand: AsyncParsableCommand {
         defer { http.shutdown() }
         let store = try openStore(at: config.state.path)
         let daemon = try await startOrExit {
-            try await Daemon.make(config: config, store: store, http: http, logger: logger, withAPI: false, onEvent: { event in
+            try await Daemon.make(config: config, store: store, http: http, logger: logger, withAPI: false, onEvent: { event, _ in
                 if case .changes(let changes, _) = event {
                     for change in changes { emit(WatchFormat.line(change)) }
                 }

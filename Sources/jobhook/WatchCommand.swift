@@ -60,7 +60,7 @@ struct WatchCommand: AsyncParsableCommand {
         let store = try await startOrExit { try SQLiteStore.inMemory() }
         let engine = try await startOrExit {
             try await Engine.make(config: loaded, store: store, http: http, pollSettings: pollSettings, logger: logger,
-                                  onEvent: { event in
+                                  onEvent: { event, _ in
                                       display.show(event)
                                       sink.yield(event)
                                   })

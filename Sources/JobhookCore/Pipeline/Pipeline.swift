@@ -17,8 +17,9 @@ public import ServiceLifecycle
 /// or neither (the next poll sees the same change again and plans the same event ids). Only after
 /// the store accepted an event does the poller count it as recorded (`Poller.recorded`).
 public struct Pipeline: Service {
-    /// Told every event once it is recorded (the demo and `watch` print them).
-    public typealias Observer = @Sendable (PollerEvent) async -> Void
+    /// Told every event once it is recorded, with its account (the demo and `watch` print them,
+    /// readiness follows the credential gates).
+    public typealias Observer = @Sendable (_ event: PollerEvent, _ account: String) async -> Void
 
     /// One per CCE account; their events all go through the same stages.
     let pollers: [Poller]
@@ -79,7 +80,7 @@ public struct Pipeline: Service {
             return false
         }
         await poller.recorded(event)
-        await observer?(event)
+        await observer?(event, poller.account)
         return true
     }
 

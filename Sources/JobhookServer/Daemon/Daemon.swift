@@ -51,9 +51,9 @@ public struct Daemon: Sendable {
         onEvent: Pipeline.Observer? = nil
     ) async throws -> Daemon {
         let readiness = Readiness()
-        let engine = try await Engine.make(config: config, store: store, http: http, discovery: true, logger: logger, onEvent: { event in
-            readiness.observe(event)
-            await onEvent?(event)
+        let engine = try await Engine.make(config: config, store: store, http: http, discovery: true, logger: logger, onEvent: { event, account in
+            readiness.observe(event, account: account)
+            await onEvent?(event, account)
         })
         let daemon = try Daemon(engine: engine, readiness: readiness, logger: logger, withAPI: withAPI, metrics: metrics, reload: reload)
         try await daemon.resumeWatches()
