@@ -41,7 +41,7 @@ struct SimulatorAuthTests {
     }
 
     @Test func iamModeIssuesTokensAndRefusesThemOnceExpired() async throws {
-        let sim = try await simulator(.iam(domain: "acme", user: "bot", password: "pw", tokenLifetime: .milliseconds(500)))
+        let sim = try await simulator(.iam(domain: "acme", user: "bot", password: "pw", tokenLifetime: .seconds(3)))
         defer { Task { await sim.stop() } }
         let login = HTTPRequest(method: "POST", url: sim.endpoint + "/v3/auth/tokens",
                                 headers: [HTTPHeader("Content-Type", "application/json;charset=utf8")],
@@ -52,7 +52,8 @@ struct SimulatorAuthTests {
         #expect(String(decoding: issued.body, as: UTF8.self).contains("expires_at"))
         #expect(try await client(sim, StaticToken(Secret(token))).showJob("j1").phase == "Running")
 
-        try await Task.sleep(for: .milliseconds(600))
+        // A lifetime of seconds, not milliseconds: the first use must land within it on a loaded machine.
+        try await Task.sleep(for: .milliseconds(3200))
         await #expect { try await client(sim, StaticToken(Secret(token))).showJob("j1") } throws: { error in
             (error as? CCEError)?.status == 401
         }
