@@ -6,8 +6,10 @@ Every number about jobhook is its own process's kernel accounting (utime + stime
 VmHWM in /proc/PID/status) over a window, divided by the requests the simulator counted in that
 window; the simulator and the receiver are separate processes whose CPU is reported beside it."""
 import argparse
+import http.client
 import json
 import os
+import random
 import shutil
 import signal
 import sqlite3
@@ -47,13 +49,14 @@ class Bench:
 
     # MARK: Processes
 
-    def simulator(self, count):
-        """A simulator serving `count` Running jobs; returns (child, port, job ids)."""
+    def simulator(self, count, make=workload.scenario):
+        """A simulator serving `count` jobs (`make(run, count)`: the scenario's text; default Running
+        CreateCluster jobs); returns (child, port, run, job ids)."""
         self.run_no += 1
         run = self.run_no
         path = os.path.join(self.work, f"scenario-{run}.yaml")
         with open(path, "w") as f:
-            f.write(workload.scenario(run, count))
+            f.write(make(run, count))
         sim = self.start(f"simulator-{run}", [self.args.jobhook, "simulate", "--scenario", path,
                                               "--listen", "127.0.0.1:0"])
         line = sim.wait_for("listening on http://", timeout=120)
@@ -65,14 +68,15 @@ class Bench:
         port = int(child.wait_for("listening", timeout=20).split()[1])
         return child, port
 
-    def daemon(self, name, sim_port, jobs, interval, max_rps, receivers, rules, concurrency=8):
+    def daemon(self, name, sim_port, jobs, interval, max_rps, receivers, rules, concurrency=8, discover=None):
         state = os.path.join(self.work, f"{name}.sqlite")
         api_port = procs.free_port()
         path = os.path.join(self.work, f"{name}.yaml")
         with open(path, "w") as f:
             f.write(workload.config(endpoint=f"http://127.0.0.1:{sim_port}", jobs=jobs, interval=interval,
                                     max_rps=max_rps, concurrency=concurrency, state=state,
-                                    listen=f"127.0.0.1:{api_port}", receivers=receivers, rules=rules))
+                                    listen=f"127.0.0.1:{api_port}", receivers=receivers, rules=rules,
+                                    discover=discover))
         started = time.monotonic()
         child = self.start(name, [self.args.jobhook, "run", "-c", path, "--log-level", "error"])
         api = Client(api_port)
@@ -297,16 +301,266 @@ class Bench:
         self.log(f"  {result['delivered']} delivered in {result['drain_s']:.2f}s after the changes "
                  f"({result['per_s']:.0f}/s over the arrival spread); store +{result['store_per_1000'] / 1024:.0f} KiB per 1,000")
 
+    # MARK: 6: discovery
+
+    def discovery(self):
+        """`discover:`: CCE requests per listing round under each `via`, for jobs on their own clusters
+        and on a few clusters; the wait from a job appearing to its first ShowJob; memory with 10,000
+        listed jobs (finished, and running) against the same jobs named in `watch.jobs`."""
+        q = self.quick
+        self.results["discovery"] = part = {"cost": [], "latency": [], "memory": [], "notes": [],
+                                            "max_rps": DISCOVERY_MAX_RPS, "commands": self.command()}
+        count = 1000 if not q else 20
+        few = 10 if not q else 2
+        interval, poll, rounds = (5, 15, 5) if not q else (1, 3, 2)
+        vias = [("jobs", "served"), ("clusters", "served"), ("auto", "forbidden")]
+        # --quick: the few-clusters layout under jobs and auto only, so the suite's run stays short.
+        for clusters in ([None, few] if not q else [few]):
+            for via, list_jobs in (vias if not q else [vias[0], vias[2]]):
+                part["cost"].append(self.discovery_cost(count, clusters, via, list_jobs, interval, poll, rounds))
+        for via, list_jobs in (vias[::2] if not q else vias[:1]):
+            part["latency"].append(self.discovery_latency(via, list_jobs, background=100 if not q else 5,
+                                                          additions=10 if not q else 2, interval_s=2 if not q else 1))
+        big = 10000 if not q else 100
+        part["memory"].append(self.discovery_memory(big, "finished", interval_s=5 if not q else 1, poll_s=30 if not q else 3))
+        part["memory"].append(self.discovery_memory(big, "running", interval_s=5 if not q else 1, poll_s=30 if not q else 3))
+        if not q:
+            part["memory"].append(self.discovery_memory(big, "watch.jobs", interval_s=5, poll_s=30))
+
+    def discovery_daemon(self, name, port, interval_s, poll_s, via, jobs=()):
+        never = workload.rule("never-fires", {"phase": "Failed", "level": "job"}, ["never"])
+        receiver = workload.receiver("never", "http://127.0.0.1:9/never", {"job": "{{job.id}}"})
+        discover = {"interval": f"{interval_s}s", "via": via} if via else None
+        return self.daemon(name, port, list(jobs), f"{poll_s}s", max_rps=DISCOVERY_MAX_RPS, receivers=[receiver],
+                           rules=[never], discover=discover)
+
+    @staticmethod
+    def listing_round(sim_api, key, after, pause=0.05, timeout=120, seen=None):
+        """Waits for the listing round after the `after`-th (a round starts with one ListJobs, or one
+        ListClusters then its ListNodes) and for it to finish (no listing request for 0.3 s); returns
+        (/sim/stats then, monotonic time then, how long the round's requests kept arriving, to ~0.1 s or
+        `pause`).
+        Between rounds the listings are quiet for an interval.
+        `seen(stats, time)` is shown every /sim/stats read."""
+        def read():
+            stats = sim_api.get("/sim/stats")
+            if seen:
+                seen(stats, time.monotonic())
+            return stats
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            stats = read()
+            if stats["listings"].get(key, 0) > after:
+                break
+            time.sleep(pause)
+        else:
+            raise BenchError(f"no listing round ({key}) within {timeout}s")
+        started = changed = time.monotonic()
+        while True:
+            time.sleep(min(0.1, pause))
+            again = read()
+            now = time.monotonic()
+            if again["listings"] != stats["listings"]:
+                stats, changed = again, now
+            elif now - changed >= 0.3:
+                return stats, now, changed - started
+
+    @staticmethod
+    def poll_waves(count, waves, marks=(1, 3)):
+        """A `seen` for `listing_round`: records in `waves` (time, ShowJob total) at the first read where
+        every one of the `count` jobs had been polled m times, for each m in `marks`. Jobs discovered
+        together are polled in waves (each wait 90-100 % of the interval), so ShowJob is counted over
+        whole waves rather than over a window that may catch one wave more or less."""
+        def seen(stats, t):
+            polled = stats["jobs"]
+            if len(polled) < count:
+                return
+            low = min(polled.values())
+            for m in marks:
+                if low >= m and m not in waves:
+                    waves[m] = (t, stats["total"])
+        return seen
+
+    def discovery_cost(self, count, clusters, via, list_jobs, interval_s, poll_s, rounds):
+        """Listing requests per round and ShowJob polls per poll interval, over `rounds` whole rounds."""
+        layout = "own" if clusters is None else clusters
+        sim, port, run, jobs = self.simulator(
+            count, lambda run, n: workload.discovery_scenario(run, n, clusters=clusters, list_jobs=list_jobs))
+        sim_api = Client(port)
+        shown = f"via {via}" + (" (ListJobs 403)" if list_jobs == "forbidden" else "")
+        self.log(f"discovery cost: {count:,} jobs on {'their own clusters' if clusters is None else f'{clusters} clusters'}, "
+                 f"{shown}, discover interval {interval_s}s, poll interval {poll_s}s")
+        daemon, api, state, _ = self.discovery_daemon(f"discover-{via}-{layout}", port, interval_s, poll_s, via)
+        key = "jobs" if via == "jobs" else "clusters"
+        waves = {}
+        seen = self.poll_waves(count, waves)
+        procs.wait_until(lambda: seen(sim_api.get("/sim/stats"), time.monotonic()) or 1 in waves, timeout=60 + 4 * interval_s,
+                         interval=0.05, what=f"all {count} jobs discovered and polled")
+        stats0, t0, _ = self.listing_round(sim_api, key, sim_api.get("/sim/stats")["listings"].get(key, 0), seen=seen)
+        cpu0, sim_cpu0 = procs.cpu_seconds(daemon.pid), procs.cpu_seconds(sim.pid)
+        stats1, durations = stats0, []
+        for _ in range(rounds):
+            stats1, t1, took = self.listing_round(sim_api, key, stats1["listings"].get(key, 0), seen=seen)
+            durations.append(took)
+        cpu1, sim_cpu1 = procs.cpu_seconds(daemon.pid), procs.cpu_seconds(sim.pid)
+        procs.wait_until(lambda: seen(sim_api.get("/sim/stats"), time.monotonic()) or 3 in waves, timeout=30 + 3 * poll_s,
+                         interval=0.05, what=f"all {count} jobs polled three times")
+        final = sim_api.get("/sim/stats")
+        watched = len(final["jobs"])
+        if daemon.stop() not in (0, None):
+            self.results["discovery"]["notes"].append(f"jobhook (discovery, via {via}) did not exit 0:\n{daemon.tail()}")
+        sim.stop()
+        seconds = t1 - t0
+        lists = {k: (stats1["listings"].get(k, 0) - stats0["listings"].get(k, 0)) / rounds for k in ("jobs", "clusters", "nodes")}
+        (w1, total1), (w3, total3) = waves[1], waves[3]
+        polls = total3 - total1
+        wave_s = w3 - w1
+        row = {"jobs": count, "clusters": count if clusters is None else clusters, "via": via, "list_jobs": list_jobs,
+               "interval_s": interval_s, "poll_interval_s": poll_s, "rounds": rounds, "seconds": seconds,
+               "period_s": seconds / rounds, "round_s": sum(durations) / len(durations), "per_round": lists, "listing_per_round": sum(lists.values()),
+               "expected_per_round": 1 if via == "jobs" else 1 + (count if clusters is None else clusters),
+               "showjob": polls, "showjob_seconds": wave_s, "showjob_per_poll_interval": polls / wave_s * poll_s,
+               "listing_per_min": sum(lists.values()) * rounds / seconds * 60, "showjob_per_min": polls / wave_s * 60,
+               "watched": watched, "max_polls_per_job": max(final["jobs"].values()), "cores": (cpu1 - cpu0) / seconds, "sim_cores": (sim_cpu1 - sim_cpu0) / seconds}
+        self.log(f"  {row['listing_per_round']:,.0f} listing requests per round (ListJobs {lists['jobs']:g}, ListClusters "
+                 f"{lists['clusters']:g}, ListNodes {lists['nodes']:g}), a round every {row['period_s']:.2f}s, its requests over "
+                 f"{row['round_s']:.1f}s; "
+                 f"{row['showjob_per_poll_interval']:,.0f} ShowJob per {poll_s}s; {watched:,} jobs polled; jobhook {row['cores']:.2f} cores")
+        return row
+
+    def discovery_latency(self, via, list_jobs, background, additions, interval_s):
+        """Jobs added one at a time at random moments: POST /sim/jobs -> the listing round that shows it
+        -> its first ShowJob, watched on /sim/stats every 20 ms."""
+        sim, port, run, jobs = self.simulator(
+            background, lambda run, n: workload.discovery_scenario(run, n, list_jobs=list_jobs))
+        sim_api = Client(port)
+        self.log(f"discovery latency: {additions} jobs added at random moments, via {via}"
+                 + (" (ListJobs 403)" if list_jobs == "forbidden" else "") + f", discover interval {interval_s}s, "
+                 f"{background} jobs already listed")
+        daemon, api, state, _ = self.discovery_daemon(f"discover-latency-{via}", port, interval_s, 15, via)
+        key = "jobs" if via == "jobs" else "clusters"
+        procs.wait_until(lambda: len(sim_api.get("/sim/stats")["jobs"]) == background, timeout=60 + 4 * interval_s,
+                         interval=0.2, what=f"the {background} listed jobs polled")
+        # One round's own length (via clusters: ListClusters, then ListNodes cluster by cluster): the
+        # interval is waited after a round ends, so a job can wait interval + round + first-poll spread.
+        _, _, round_s = self.listing_round(sim_api, key, sim_api.get("/sim/stats")["listings"].get(key, 0), pause=0.02)
+        rng = random.Random(8)
+        total, to_listing, listing_to_poll = [], [], []
+        for k in range(additions):
+            time.sleep(rng.uniform(0, interval_s + 0.5))
+            job = workload.discovery_job(run, background + k)
+            rounds0 = sim_api.get("/sim/stats")["listings"].get(key, 0)
+            before = time.monotonic()
+            sim_api.post("/sim/jobs", job)
+            posted = (before + time.monotonic()) / 2
+            listed = None
+            deadline = posted + 3 * interval_s + 10
+            while True:
+                before = time.monotonic()
+                stats = sim_api.get("/sim/stats")
+                now = (before + time.monotonic()) / 2
+                if listed is None and stats["listings"].get(key, 0) > rounds0:
+                    listed = now
+                if stats["jobs"].get(job["id"], 0) > 0:
+                    break
+                if now > deadline:
+                    raise BenchError(f"job {job['id']} added at random was not polled within {deadline - posted:.0f}s")
+                time.sleep(0.02)
+            total.append(now - posted)
+            if listed is not None:
+                to_listing.append(listed - posted)
+                listing_to_poll.append(now - listed)
+        daemon.stop()
+        sim.stop()
+        row = {"via": via, "list_jobs": list_jobs, "interval_s": interval_s, "background": background, "jobs": additions,
+               "samples_ms": [t * 1e3 for t in total],
+               "p50_ms": procs.percentile(total, 50) * 1e3, "p90_ms": procs.percentile(total, 90) * 1e3,
+               "max_ms": max(total) * 1e3, "bound_ms": (interval_s + 0.5) * 1e3, "round_ms": round_s * 1e3,
+               "bound_round_ms": (interval_s + round_s + 0.5) * 1e3,
+               "to_listing_max_ms": max(to_listing or [float("nan")]) * 1e3,
+               "listing_to_poll_p50_ms": procs.percentile(listing_to_poll, 50) * 1e3,
+               "listing_to_poll_max_ms": max(listing_to_poll or [float("nan")]) * 1e3}
+        self.log(f"  appear -> first ShowJob p50 {row['p50_ms']:,.0f} ms, p90 {row['p90_ms']:,.0f} ms, max {row['max_ms']:,.0f} ms "
+                 f"(interval + first-poll spread = {row['bound_ms']:,.0f} ms); listing round -> ShowJob "
+                 f"p50 {row['listing_to_poll_p50_ms']:,.0f} ms, max {row['listing_to_poll_max_ms']:,.0f} ms")
+        return row
+
+    def discovery_memory(self, count, case, interval_s, poll_s):
+        """RSS with `count` jobs in the listing: `finished` (the baseline records them silently, then more
+        listings), `running` (every one discovered, joining 1,000 per listing, and polled twice), or
+        `watch.jobs` (the same running jobs named in the config, no discovery)."""
+        phase = "Success" if case == "finished" else "Running"
+        sim, port, run, jobs = self.simulator(count, lambda run, n: workload.discovery_scenario(run, n, phase=phase))
+        sim_api = Client(port)
+        self.log(f"discovery memory: {count:,} {case} jobs"
+                 + (f", discover interval {interval_s}s" if case != "watch.jobs" else ", no discover:")
+                 + (f", poll interval {poll_s}s" if case != "finished" else ""))
+        if case == "finished":
+            time.sleep(1.1)  # every job's last update strictly before the first listing: all in the baseline
+        daemon, api, state, startup = self.discovery_daemon(
+            f"discover-memory-{case.replace('.', '-')}", port, interval_s, poll_s,
+            None if case == "watch.jobs" else "jobs", jobs=jobs if case == "watch.jobs" else ())
+        row = {"case": case, "jobs": count, "interval_s": interval_s if case != "watch.jobs" else None,
+               "poll_interval_s": poll_s, "startup_s": startup}
+        if case == "finished":
+            stats, _, _ = self.listing_round(sim_api, "jobs", 0, pause=0.2)  # the baseline
+            extra = 4 if not self.quick else 2
+            stats0, _, _ = self.listing_round(sim_api, "jobs", stats["listings"]["jobs"], pause=0.2)
+            row["rss_early_kb"] = procs.memory_kb(daemon.pid, "VmRSS")  # after two listings: growth after it = retained
+            cpu0 = procs.cpu_seconds(daemon.pid)
+            stats1 = stats0
+            for _ in range(extra):
+                stats1, _, _ = self.listing_round(sim_api, "jobs", stats1["listings"]["jobs"], pause=0.2)
+            cpu1 = procs.cpu_seconds(daemon.pid)
+            row.update(listings=stats1["listings"]["jobs"], showjob=stats1["total"],
+                       cpu_ms_per_listing=(cpu1 - cpu0) / extra * 1e3)
+        else:
+            procs.wait_until(lambda: (lambda st: len(st["jobs"]) == count and min(st["jobs"].values()) >= 2)(sim_api.get("/sim/stats")),
+                             timeout=300 + 4 * poll_s, interval=1.0, what=f"all {count:,} jobs polled twice")
+            if case == "running":
+                row["rss_early_kb"] = procs.memory_kb(daemon.pid, "VmRSS")
+                stats, _, _ = self.listing_round(sim_api, "jobs", sim_api.get("/sim/stats")["listings"]["jobs"], pause=0.2)
+                stats, _, _ = self.listing_round(sim_api, "jobs", stats["listings"]["jobs"], pause=0.2)
+            stats1 = sim_api.get("/sim/stats")
+            row.update(listings=stats1["listings"].get("jobs", 0), showjob=stats1["total"], watched=len(stats1["jobs"]))
+        row.update(rss_kb=procs.memory_kb(daemon.pid), rss_now_kb=procs.memory_kb(daemon.pid, "VmRSS"),
+                   rss_anon_kb=procs.memory_kb(daemon.pid, "RssAnon"))
+        if daemon.stop() not in (0, None):
+            self.results["discovery"]["notes"].append(f"jobhook (discovery memory, {case}) did not exit 0:\n{daemon.tail()}")
+        if case != "watch.jobs":
+            row["listing_bytes"] = listing_bytes(port)
+        sim.stop()
+        if case == "finished" and row["showjob"] != 0:
+            self.results["discovery"]["notes"].append(f"discovery baseline: {row['showjob']} ShowJob requests for {count:,} finished jobs (expected none)")
+        self.log(f"  VmHWM {row['rss_kb'] / 1024:.1f} MB, VmRSS {row['rss_now_kb'] / 1024:.1f} MB (anonymous {row['rss_anon_kb'] / 1024:.1f} MB) "
+                 f"after {row['listings']} listings and {row['showjob']:,} ShowJob"
+                 + (f"; {row['cpu_ms_per_listing']:.0f} ms CPU per listing" if "cpu_ms_per_listing" in row else "")
+                 + (f"; ListJobs answer {row['listing_bytes'] / 1e6:.1f} MB" if row.get("listing_bytes") else ""))
+        return row
+
     # MARK: Run
+
+    PARTS = ("poll", "latency", "throughput", "discovery")
+
+    def command(self):
+        a = self.args
+        return " ".join(["bench/run"] + (["--quick"] if self.quick else []) + (["--no-sdk"] if a.sdk_skip_reason == "--no-sdk" else [])
+                        + (["--sizes", ",".join(map(str, a.sizes))] if a.sizes else []) + (["--only", a.only] if a.only else []))
 
     def run(self):
         self.results["machine"] = report.machine(self.args.jobhook)
-        self.results["commands"] = " ".join(["bench/run"] + (["--quick"] if self.quick else []))
+        self.results["commands"] = self.command()
         sizes = self.args.sizes or ([20] if self.quick else [100, 1000, 10000])
         self.args.profile_n = sizes[min(1, len(sizes) - 1)]
         if not self.args.sdk_python:
             self.results["notes"].append(f"SDK loop skipped: {self.args.sdk_skip_reason or 'no SDK venv'}")
-        parts = self.args.only.split(",") if self.args.only else ["poll", "latency", "throughput"]
+        # Discovery takes ~10 minutes at full size, as long as the rest: only when asked for, except
+        # in --quick, which runs every part with tiny N so none of them rots.
+        default = ["poll", "latency", "throughput"] + (["discovery"] if self.quick else [])
+        parts = self.args.only.split(",") if self.args.only else default
+        unknown = [p for p in parts if p not in self.PARTS]
+        if unknown:
+            raise BenchError(f"--only: unknown part {', '.join(unknown)} (parts: {', '.join(self.PARTS)})")
         if "poll" in parts:
             for n in sizes:
                 self.poll_cost(n)
@@ -314,15 +568,44 @@ class Bench:
             self.latency()
         if "throughput" in parts:
             self.throughput()
-        table = report.table(self.results)
-        print()
-        print(table)
+        if "discovery" in parts:
+            self.discovery()
+        main = report.table(self.results) if set(parts) - {"discovery"} else None
+        found = report.discovery_table(self.results) if "discovery" in parts else None
+        for text in (main, found):
+            if text:
+                print()
+                print(text)
         if self.args.out:
+            previous = None
+            if os.path.exists(self.args.out):
+                with open(self.args.out) as f:
+                    previous = f.read()
             with open(self.args.out, "w") as f:
-                f.write(report.markdown(self.results, table))
+                f.write(report.markdown(self.results, main, found, previous))
             self.log(f"wrote {self.args.out}")
         with open(os.path.join(self.args.results_dir, "results.json"), "w") as f:
             json.dump(self.results, f, indent=1)
+
+
+# Discovery's runs: high enough that neither the listings nor the polls wait for a token (the
+# default, 20/s, would stretch a ListNodes walk of 1,000 clusters to 50 s), so the counts are the
+# mechanism's own.
+DISCOVERY_MAX_RPS = 2000
+
+
+def listing_bytes(port):
+    """Size of one ListJobs answer from the simulator at `port` (asked after the daemon stopped)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", "/api/v2/projects/0a1b2c3d4e5f/jobs", headers={"X-Auth-Token": "bench-token"})
+        response = conn.getresponse()
+        body = response.read()
+        return len(body) if response.status == 200 else None
+    except OSError:
+        return None
+    finally:
+        conn.close()
 
 
 def store_bytes(state):
@@ -359,7 +642,8 @@ def main():
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--sizes", type=lambda t: [int(x) for x in t.split(",")], default=None,
                         help="N values for the poll cost (default 100,1000,10000; --quick 20)")
-    parser.add_argument("--only", default="", help="comma list of poll, latency, throughput (default all)")
+    parser.add_argument("--only", default="", help="comma list of poll, latency, throughput, discovery "
+                        "(default poll, latency, throughput; --quick: all four)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (configs, logs)")
     args = parser.parse_args()
     args.bench_dir = os.path.dirname(os.path.abspath(__file__))

@@ -130,38 +130,39 @@ def _fmt1(value):
 def table(results):
     lines = []
     poll = results["poll"]
-    lines.append("Poll cost (CPU of each poller's own process per poll, kernel accounting; simulator beside it)")
-    lines.append(f"{'N jobs':>8} {'interval':>9} {'polls':>7} {'polls/s':>8} {'jobhook us':>11} {'SDK us':>8} "
-                 f"{'floor us':>9} {'jh/SDK':>7} {'jh/floor':>9} {'VmHWM MB':>9} {'sim us':>7} {'sim cores':>9} "
-                 f"{'jh cs':>6} {'floor cs':>8}")
-    for row in poll:
-        j, f, s = row["jobhook"], row.get("floor", {}), row.get("sdk", {})
-        sdk = s.get("cpu_us_per_poll")
-        floor = f.get("cpu_us_per_poll")
-        lines.append(f"{row['n']:>8,} {row['interval_s']:>8g}s {j['polls']:>7,} {j['polls_per_s']:>8,.0f} "
-                     f"{j['cpu_us_per_poll']:>11,.0f} {_fmt(sdk):>8} {_fmt(floor):>9} "
-                     f"{(j['cpu_us_per_poll'] / sdk if sdk else float('nan')):>7.3f} "
-                     f"{(j['cpu_us_per_poll'] / floor if floor else float('nan')):>9.2f} "
-                     f"{row['rss_kb'] / 1024:>9.1f} {j['sim_cpu_us_per_poll']:>7,.0f} {j['sim_cores']:>9.2f} "
-                     f"{_fmt1(j.get('switches_per_poll')):>6} {_fmt1(f.get('switches_per_poll')):>8}")
-    lines.append("  (cs = context switches per poll over all threads of the process, /proc/PID/task/*/status)")
-    for row in poll:
-        s, f = row.get("sdk"), row.get("floor")
-        extra = []
-        if s:
-            extra.append(f"SDK {s['polls']:,} polls at {s['polls_per_s']:,.0f}/s ({s['cores']:.2f} cores)")
-        if f:
-            extra.append(f"floor {f['polls']:,} polls at {f['polls_per_s']:,.0f}/s ({f['cores']:.2f} cores)")
-        lines.append(f"  N={row['n']:,}: jobhook {row['jobhook']['cores']:.2f} cores, start-up {row['startup_s']:.1f}s, "
-                     f"RSS now {row['rss_now_kb'] / 1024:.1f} MB = anonymous {row['rss_anon_kb'] / 1024:.1f} MB + "
-                     f"file-backed (shared libraries) {row['rss_file_kb'] / 1024:.1f} MB; " + "; ".join(extra))
-    if len(poll) > 1:
-        a, b = poll[0], poll[-1]
-        per_job = (b["rss_kb"] - a["rss_kb"]) / (b["n"] - a["n"])
-        anon_per_job = (b["rss_anon_kb"] - a["rss_anon_kb"]) / (b["n"] - a["n"])
-        lines.append(f"Scaling: CPU/poll {a['jobhook']['cpu_us_per_poll']:.0f} us at N={a['n']:,} -> "
-                     f"{b['jobhook']['cpu_us_per_poll']:.0f} us at N={b['n']:,}; peak RSS per watched job {per_job:.2f} kB "
-                     f"(anonymous RSS per job {anon_per_job:.2f} kB)")
+    if poll:  # none under --only latency,throughput
+        lines.append("Poll cost (CPU of each poller's own process per poll, kernel accounting; simulator beside it)")
+        lines.append(f"{'N jobs':>8} {'interval':>9} {'polls':>7} {'polls/s':>8} {'jobhook us':>11} {'SDK us':>8} "
+                     f"{'floor us':>9} {'jh/SDK':>7} {'jh/floor':>9} {'VmHWM MB':>9} {'sim us':>7} {'sim cores':>9} "
+                     f"{'jh cs':>6} {'floor cs':>8}")
+        for row in poll:
+            j, f, s = row["jobhook"], row.get("floor", {}), row.get("sdk", {})
+            sdk = s.get("cpu_us_per_poll")
+            floor = f.get("cpu_us_per_poll")
+            lines.append(f"{row['n']:>8,} {row['interval_s']:>8g}s {j['polls']:>7,} {j['polls_per_s']:>8,.0f} "
+                         f"{j['cpu_us_per_poll']:>11,.0f} {_fmt(sdk):>8} {_fmt(floor):>9} "
+                         f"{(j['cpu_us_per_poll'] / sdk if sdk else float('nan')):>7.3f} "
+                         f"{(j['cpu_us_per_poll'] / floor if floor else float('nan')):>9.2f} "
+                         f"{row['rss_kb'] / 1024:>9.1f} {j['sim_cpu_us_per_poll']:>7,.0f} {j['sim_cores']:>9.2f} "
+                         f"{_fmt1(j.get('switches_per_poll')):>6} {_fmt1(f.get('switches_per_poll')):>8}")
+        lines.append("  (cs = context switches per poll over all threads of the process, /proc/PID/task/*/status)")
+        for row in poll:
+            s, f = row.get("sdk"), row.get("floor")
+            extra = []
+            if s:
+                extra.append(f"SDK {s['polls']:,} polls at {s['polls_per_s']:,.0f}/s ({s['cores']:.2f} cores)")
+            if f:
+                extra.append(f"floor {f['polls']:,} polls at {f['polls_per_s']:,.0f}/s ({f['cores']:.2f} cores)")
+            lines.append(f"  N={row['n']:,}: jobhook {row['jobhook']['cores']:.2f} cores, start-up {row['startup_s']:.1f}s, "
+                         f"RSS now {row['rss_now_kb'] / 1024:.1f} MB = anonymous {row['rss_anon_kb'] / 1024:.1f} MB + "
+                         f"file-backed (shared libraries) {row['rss_file_kb'] / 1024:.1f} MB; " + "; ".join(extra))
+        if len(poll) > 1:
+            a, b = poll[0], poll[-1]
+            per_job = (b["rss_kb"] - a["rss_kb"]) / (b["n"] - a["n"])
+            anon_per_job = (b["rss_anon_kb"] - a["rss_anon_kb"]) / (b["n"] - a["n"])
+            lines.append(f"Scaling: CPU/poll {a['jobhook']['cpu_us_per_poll']:.0f} us at N={a['n']:,} -> "
+                         f"{b['jobhook']['cpu_us_per_poll']:.0f} us at N={b['n']:,}; peak RSS per watched job {per_job:.2f} kB "
+                         f"(anonymous RSS per job {anon_per_job:.2f} kB)")
     lat = results.get("latency")
     if lat:
         lines.append("")
@@ -191,7 +192,159 @@ def table(results):
     return "\n".join(lines)
 
 
-def markdown(results, text):
+def discovery_table(results):
+    """The `discover:` part: requests per listing round, appear -> first ShowJob, memory."""
+    d = results.get("discovery")
+    if not d:
+        return ""
+    lines = [f"Discovery (`discover:`, no watch.jobs; poll.max_rps {d['max_rps']:,} and poll.concurrency 8 for every run, so no "
+             "request waits for a token)"]
+    cost = d["cost"]
+    if cost:
+        c = cost[0]
+        lines.append(f"Requests to CCE: {c['jobs']:,} Running jobs in one project, discover interval {c['interval_s']:g}s, "
+                     f"poll interval {c['poll_interval_s']:g}s; counted by the simulator over {c['rounds']} whole listing rounds")
+        lines.append(f"  {'via':<14} {'clusters':>8} {'ListJobs':>8} {'ListClusters':>12} {'ListNodes':>9} {'per round':>9} "
+                     f"{'expected':>8} {'round every':>11} {'round takes':>11} {'ShowJob/poll int.':>17} {'listing/min':>11} "
+                     f"{'ShowJob/min':>11} {'jh cores':>8} {'sim cores':>9}")
+        for r in cost:
+            via = r["via"] + (" (403)" if r["list_jobs"] == "forbidden" else "")
+            p = r["per_round"]
+            lines.append(f"  {via:<14} {r['clusters']:>8,} {p['jobs']:>8g} {p['clusters']:>12g} {p['nodes']:>9,g} "
+                         f"{r['listing_per_round']:>9,.0f} {r['expected_per_round']:>8,} {r['period_s']:>10.2f}s {r['round_s']:>10.1f}s "
+                         f"{r['showjob_per_poll_interval']:>17,.0f} {r['listing_per_min']:>11,.0f} {r['showjob_per_min']:>11,.0f} "
+                         f"{r['cores']:>8.2f} {r['sim_cores']:>9.2f}")
+        lines.append("  (per round: listing requests of one round, exact (counted between the quiet gaps); round every: the")
+        lines.append("   measured period, as the interval is waited after a round ends; round takes: first to last request of")
+        lines.append("   a round, to ~0.1 s; ShowJob/poll int.: ShowJob requests per poll interval, counted from the moment")
+        lines.append("   every job had been polled once to the moment every job had been polled three times; jh/sim cores:")
+        lines.append("   CPU of jobhook / the simulator over the listing rounds)")
+        slow = [r for r in cost if r["listing_per_round"] > 20]
+        if slow:
+            worst = max(slow, key=lambda r: r["listing_per_round"])
+            lines.append(f"  at the default poll.max_rps 20 one round of {worst['listing_per_round']:,.0f} requests (via {worst['via']}, "
+                         f"{worst['clusters']:,} clusters) alone takes {worst['listing_per_round'] / 20:,.0f}s of the token bucket")
+    for r in d["latency"]:
+        via = r["via"] + (" (ListJobs 403)" if r["list_jobs"] == "forbidden" else "")
+        def verdict(bound):
+            over = r["max_ms"] - bound
+            if over <= 0:
+                return "within"
+            # /sim/stats is read every 20 ms, and each read takes a few: closer than that is not "over".
+            return f"{over:,.0f} ms past (within the 20 ms sampling)" if over <= 40 else f"{over:,.0f} ms OVER"
+        lines.append("")
+        lines.append(f"Listing -> first ShowJob, via {via}: {r['jobs']} jobs added (POST /sim/jobs) at random moments, "
+                     f"{r['background']} jobs already listed, discover interval {r['interval_s']:g}s")
+        lines.append(f"  POST -> first ShowJob: p50 {r['p50_ms']:,.0f} ms   p90 {r['p90_ms']:,.0f} ms   max {r['max_ms']:,.0f} ms")
+        if "round_ms" in r:
+            lines.append(f"  max against interval + first-poll spread 0.5 s ({r['bound_ms']:,.0f} ms): {verdict(r['bound_ms'])}; "
+                         f"against interval + one round ({r['round_ms']:,.0f} ms, waited before the interval) + 0.5 s "
+                         f"({r['bound_round_ms']:,.0f} ms): {verdict(r['bound_round_ms'])}")
+        lines.append(f"  of which listing round start -> first ShowJob: p50 {r['listing_to_poll_p50_ms']:,.0f} ms   "
+                     f"max {r['listing_to_poll_max_ms']:,.0f} ms; samples "
+                     + ", ".join(f"{t:,.0f}" for t in r["samples_ms"]) + " ms")
+    mem = d["memory"]
+    if mem:
+        lines.append("")
+        lines.append(f"Memory with {mem[0]['jobs']:,} jobs in the listing (via jobs; poll interval {mem[-1]['poll_interval_s']:g}s)")
+        lines.append(f"  {'case':<34} {'VmHWM MB':>8} {'VmRSS MB':>8} {'anon MB':>7} {'listings':>8} {'ShowJob':>8} "
+                     f"{'CPU/listing':>11} {'ListJobs answer':>15}")
+        names = {"finished": "finished, discovered (baseline)", "running": "running, discovered",
+                 "watch.jobs": "running, watch.jobs, no discover:"}
+        for r in mem:
+            cpu = f"{r['cpu_ms_per_listing']:,.0f} ms" if r.get("cpu_ms_per_listing") is not None else ""
+            answer = f"{r['listing_bytes'] / 1e6:.1f} MB" if r.get("listing_bytes") else ""
+            lines.append(f"  {names.get(r['case'], r['case']):<34} {r['rss_kb'] / 1024:>8.1f} {r['rss_now_kb'] / 1024:>8.1f} "
+                         f"{r['rss_anon_kb'] / 1024:>7.1f} {r['listings']:>8,} {r['showjob']:>8,} {cpu:>11} {answer:>15}")
+        lines.append("  (finished: read after the baseline and more listings, no job polled; running: after every job was")
+        lines.append("   polled twice and two more listings; new jobs join at most 1,000 per listing)")
+        for r in mem:
+            if r.get("rss_early_kb"):
+                lines.append(f"  {r['case']}: VmRSS {r['rss_early_kb'] / 1024:.1f} MB "
+                             + ("after the baseline and one more listing" if r["case"] == "finished" else "once every job had been polled twice")
+                             + f", {r['rss_now_kb'] / 1024:.1f} MB at the end ({(r['rss_now_kb'] - r['rss_early_kb']) / 1024:+.1f} MB)")
+        sized = [r for r in mem if r.get("listing_bytes")]
+        if sized:
+            per_job = max(r["listing_bytes"] / r["jobs"] for r in sized)
+            lines.append(f"  ListJobs answer {per_job:,.0f} bytes per listed job (a tree with three sub-jobs): the 32 MiB answer limit is "
+                         f"reached at ~{32 * 2 ** 20 / per_job:,.0f} listed jobs")
+        by = {r["case"]: r for r in mem}
+        if "running" in by and "watch.jobs" in by:
+            a, b = by["running"], by["watch.jobs"]
+            lines.append(f"  discovery's cost at {a['jobs']:,} running jobs: VmHWM {(a['rss_kb'] - b['rss_kb']) / 1024:+.1f} MB, "
+                         f"VmRSS {(a['rss_now_kb'] - b['rss_now_kb']) / 1024:+.1f} MB against watch.jobs")
+    for note in d.get("notes", []):
+        lines.append(f"  note: {note}")
+    return "\n".join(lines)
+
+
+DISCOVERY_METHOD = [
+    "`bench/run --only discovery` (not in the default run: it takes about as long as the rest). Each run is one",
+    "simulator (`jobhook simulate`, release) and one `jobhook run --log-level error` with `discover:` and an empty",
+    "`watch.jobs`, token auth. The simulator counts every request (`GET /sim/stats`: ShowJob per job, listings by kind).",
+    "",
+    "- Requests: 1,000 Running jobs, either CreateCluster jobs each on its own cluster (ListNodes walks 1,000",
+    "  clusters) or 10 CreateCluster jobs plus 990 CreateNode jobs on those 10 clusters. `via: auto` runs with",
+    "  `list_jobs: forbidden`, so ListJobs answers 403 and discovery falls back to clusters. After every job was",
+    "  polled once, the window runs from the quiet gap after one listing round to the quiet gap after the fifth",
+    "  next, so listing requests per round are exact. Jobs discovered together are polled in waves, so ShowJob",
+    "  requests are counted over two whole waves (every job polled once -> every job polled three times).",
+    "- Listing -> first ShowJob: 100 jobs are listed; then 10 jobs are added one at a time (`POST /sim/jobs`)",
+    "  after random pauses of 0..interval + 0.5 s, and `/sim/stats` is read every 20 ms until it shows a ShowJob",
+    "  for the new job. The wait is the rest of the listing period (the interval is waited after a round ends, so",
+    "  the period is interval + one round), then the first poll's random delay (up to 0.5 s).",
+    "- Memory: `VmHWM` (peak) and `VmRSS` of the daemon with 10,000 jobs in ListJobs: all finished (the first",
+    "  listing records them as the baseline, silently; five more listings follow, and CPU per listing is the",
+    "  daemon's utime + stime over the last four, when nothing else runs), all running (they join at most 1,000",
+    "  per listing; read after each was polled twice and two more listings), and the same 10,000 running jobs",
+    "  named in `watch.jobs` with no `discover:`.",
+    "- A round's requests go one at a time (ListClusters, then ListNodes cluster by cluster), so its length is",
+    "  the sum of the round trips. With 1,000 clusters here most of it is the simulator's own CPU (`sim cores`):",
+    "  it rebuilds the clusters and nodes from every job's timeline for each ListNodes; against CCE it is",
+    "  1,001 real round trips, and with the default `poll.max_rps: 20` at least 50 s of tokens.",
+]
+
+
+def discovery_section(results, found):
+    d = results["discovery"]
+    m = results["machine"]
+    return "\n".join(["## Discovery", "",
+                      f"Run {m['date']}: `{d['commands']}`, jobhook {m['jobhook']} (release build).", "",
+                      *DISCOVERY_METHOD, "", "```", found, "```", ""])
+
+
+def _section(text, heading):
+    """(start, end) of the `## heading` section in `text` (to the next `## ` heading), or None."""
+    match = re.search(rf"^## {re.escape(heading)}\n", text, re.M)
+    if not match:
+        return None
+    after = re.search(r"^## ", text[match.end():], re.M)
+    return match.start(), match.end() + after.start() if after else len(text)
+
+
+def _splice_discovery(text, section):
+    """`text` with its Discovery section replaced by `section` (or inserted before the profiles/history)."""
+    span = _section(text, "Discovery")
+    if span:
+        rest = text[span[1]:]
+        return text[:span[0]] + section + ("\n" + rest if rest else "")
+    for heading in ("Where the time goes", "What the profiles led to"):
+        match = re.search(rf"^## {re.escape(heading)}", text, re.M)
+        if match:
+            return text[:match.start()] + section + "\n" + text[match.start():]
+    return text.rstrip("\n") + "\n\n" + section
+
+
+def markdown(results, text, found=None, previous=None):
+    """docs/BENCHMARKS.md. `text`: the main table (None when only discovery ran: then `previous`, the file
+    as it was, is kept and only its Discovery section is replaced); `found`: the discovery table (None when
+    discovery did not run: then `previous`'s Discovery section, if any, is kept)."""
+    if text is None:
+        if found is None:
+            return previous or ""
+        section = discovery_section(results, found)
+        return _splice_discovery(previous, section) if previous else "# Benchmarks\n\n" + section
+
     m = results["machine"]
     out = ["# Benchmarks", "",
            "Produced by `bench/run` (issue 8). Rerun it to refresh this file; `bench/run --quick` runs the same",
@@ -221,6 +374,11 @@ def markdown(results, text):
            "  1,000 deliveries = growth of the pages in use (`page_count - freelist_count`, read beside the running",
            "  daemon, WAL included) over the delivery rows added; file sizes (.sqlite + -wal) are shown too.", "",
            "## Results", "", "```", text, "```", ""]
+    if found:
+        out += [discovery_section(results, found)]
+    elif previous and _section(previous, "Discovery"):
+        start, end = _section(previous, "Discovery")
+        out += [previous[start:end].rstrip("\n"), ""]
     poll = results["poll"]
     prof = next((r["profile"] for r in poll if r.get("profile")), None)
     if prof or results.get("burst_profile"):
