@@ -55,9 +55,8 @@ public struct Config: Sendable {
 
     /// The jobs watched from start-up, with their account.
     public var configuredWatches: [(jobID: String, account: String)] {
-        if accounts.count == 1 {
-            return (watch.jobs + accounts[0].watchJobs).map { ($0, accounts[0].name) }
-        }
+        // The single form has only `watch.jobs`; with several, only each account's own list.
+        if accounts.count == 1 { return watch.jobs.map { ($0, accounts[0].name) } }
         return accounts.flatMap { account in account.watchJobs.map { ($0, account.name) } }
     }
 }

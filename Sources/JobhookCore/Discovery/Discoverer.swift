@@ -160,11 +160,8 @@ public struct Discoverer: Service {
     /// be waiting out a credential cool-down of minutes).
     private func list<Answer: Sendable>(_ request: @escaping @Sendable () async throws(CCEError) -> Answer) async -> Result<Answer, CCEError> {
         let poller = poller
-        do {
-            return try await cancelWhenGracefulShutdown { await poller.admitted(request) }
-        } catch {
-            return .failure(CCEError(.transport(.cancelled), message: "jobhook is shutting down"))
-        }
+        // On shutdown the admission wait is cancelled and answers `.transport(.cancelled)`.
+        return await cancelWhenGracefulShutdown { await poller.admitted(request) }
     }
 
     private func failure(_ error: CCEError, via: String, _ failures: Int) -> Listing {

@@ -60,12 +60,6 @@ public struct Pipeline: Service {
         try? await gracefulShutdown()
     }
 
-    /// One event of the first (or only) account's poller through the stages.
-    @discardableResult
-    public func handle(_ event: PollerEvent) async -> Bool {
-        await handle(event, from: pollers[0])
-    }
-
     /// One event through the stages. Returns false when the store refused it: nothing is counted as
     /// recorded, so the poller reports it again.
     @discardableResult

@@ -25,10 +25,6 @@ public struct WatchList: Sendable {
         self.now = now
     }
 
-    public init(store: any DeliveryStore, poller: Poller, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
-        self.init(store: store, pollers: [poller], logger: logger, now: now)
-    }
-
     /// The accounts watches may name, in config order.
     public var accounts: Set<String> { Set(pollers.keys) }
 
