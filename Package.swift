@@ -34,6 +34,12 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // Rule regexes: a backtracking engine with match, depth and heap limits (Routing/BoundedRegex).
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
         .target(
             name: "CurlHTTP",
             dependencies: ["CCurl"],
@@ -51,7 +57,7 @@ let package = Package(
         .target(
             name: "JobhookCore",
             dependencies: [
-                "CCE", "CurlHTTP",
+                "CCE", "CurlHTTP", "CPCRE2",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

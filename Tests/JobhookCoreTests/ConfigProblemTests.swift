@@ -44,9 +44,9 @@ struct ConfigProblemTests {
         ("poll: {}\n", "rules.yaml:1:1: missing 'region' in cce (or set HUAWEICLOUD_SDK_REGION)"),
         // regexes and templates
         (head + receiverA + "rules:\n  - name: x\n    match: {reason: '(unclosed'}\n    notify: [a]\n",
-         "rules.yaml:8:21: rule 'x'.match.reason: invalid regular expression '(unclosed': expected ')'"),
+         "rules.yaml:8:21: rule 'x'.match.reason: invalid regular expression '(unclosed': missing closing parenthesis (at offset 9)"),
         (head + receiverA + "rules:\n  - name: x\n    match: {type: {regex: '[a-'}}\n    notify: [a]\n",
-         "rules.yaml:8:27: rule 'x'.match.type.regex: invalid regular expression '[a-': expected ']'"),
+         "rules.yaml:8:27: rule 'x'.match.type.regex: invalid regular expression '[a-': missing terminating ] for character class (at offset 3)"),
         (head + "receivers:\n  - name: a\n    url: https://a.example/h\n    text: 'Hello {{#job.reason}}'\n",
          "rules.yaml:6:11: receiver 'a'.text: template does not parse: a section is never closed ('{{/name}}' missing) (template line 1, column 22)"),
         (head + "receivers:\n  - name: a\n    url: https://a.example/h\n    body:\n      x: '{{job.type'\n",

@@ -36,6 +36,13 @@ public enum ConfigCheck {
                      line: text.line, column: text.column)
             }
         }
+        for rule in config.rules {
+            for regex in rule.expressions {
+                guard let risk = RegexRisk.warning(for: regex.pattern) else { continue }
+                warn("\(regex.origin.path): \(risk); a match that takes over \(BoundedRegex.matchLimit) steps counts as no match",
+                     line: regex.origin.line, column: regex.origin.column)
+            }
+        }
         return warnings.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
     }
 

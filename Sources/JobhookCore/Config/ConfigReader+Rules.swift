@@ -97,24 +97,15 @@ extension ConfigReader {
 
     mutating func regexes(_ node: Node, _ path: String) -> MatchPattern? {
         guard let sources = stringList(node, path) else { return nil }
-        var compiled: [NSRegularExpression] = []
+        var compiled: [BoundedRegex] = []
+        let origin = BoundedRegex.Origin(path: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
         for source in sources {
             do {
-                compiled.append(try NSRegularExpression(pattern: source))
+                compiled.append(try BoundedRegex(source, origin: origin))
             } catch {
-                report("\(path): invalid regular expression '\(source.clipped)'\(Self.regexDetail(source))", at: node)
+                report("\(path): invalid regular expression '\(source.clipped)': \(error)", at: node)
             }
         }
         return compiled.count == sources.count ? .regex(compiled) : nil
-    }
-
-    /// NSRegularExpression only says "invalid"; Swift's parser explains why (same syntax for the common cases).
-    static func regexDetail(_ source: String) -> String {
-        do {
-            _ = try Regex(source)
-            return ""
-        } catch {
-            return ": \(error)"
-        }
     }
 }

@@ -14,6 +14,11 @@ public enum JobhookMetrics {
     }
 
     /// `outcome`: delivered, retryable, permanent.
+    /// Matches of a rule's regex that stopped at the match limit (and counted as no match).
+    public static func regexLimitHit(_ rule: String, count: Int) {
+        Counter(label: "jobhook_rule_regex_limit_total", dimensions: [("rule", rule)]).increment(by: count)
+    }
+
     public static func attempt(receiver: String, outcome: String) {
         Counter(label: "jobhook_delivery_attempts_total", dimensions: [("receiver", receiver), ("outcome", outcome)]).increment()
     }

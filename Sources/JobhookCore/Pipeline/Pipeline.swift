@@ -109,7 +109,8 @@ public struct Pipeline: Service {
 
     /// route → silence → render → persist → dispatch, for the changes one poll found.
     private func process(_ changes: [PhaseChange], of jobID: String, tree: Job, ending: Watch.State?) async throws(StoreError) {
-        let deliveries = try await Self.record(changes, of: jobID, tree: tree, ending: ending, config: config.current,
+        let config = config.current
+        let deliveries = try await Self.record(changes, of: jobID, tree: tree, ending: ending, config: config,
                                                store: store, now: now)                              // route → persist
         for change in changes {
             JobhookMetrics.phaseChange(type: change.job.type ?? "", phase: change.to, level: change.level.rawValue)
@@ -119,7 +120,25 @@ public struct Pipeline: Service {
             ])
         }
         for delivery in deliveries { JobhookMetrics.ruleMatched(delivery.rule) }
+        reportRegexLimits(of: config, jobID: jobID)
         if !deliveries.isEmpty { await dispatcher.wake() }                                           // dispatch
+    }
+
+    /// A rule regex that stopped at its match limit counted as no match (`BoundedRegex`): count every
+    /// such match, and say so once per pattern, since a silently unmatched rule is a missed alert.
+    private func reportRegexLimits(of config: Config, jobID: String) {
+        for rule in config.rules {
+            for regex in rule.expressions {
+                let (count, first) = regex.takeLimitHits()
+                guard count > 0 else { continue }
+                JobhookMetrics.regexLimitHit(rule.name, count: count)
+                if first {
+                    logger.warning("a rule's regular expression hit its match limit and counted as no match; simplify the pattern", metadata: [
+                        "rule": "\(rule.name)", "key": "\(regex.origin.path)", "pattern": "\(regex.pattern)", "job_id": "\(jobID)",
+                    ])
+                }
+            }
+        }
     }
 
     /// route → silence → render → persist: plans the deliveries `changes` owe and records them with

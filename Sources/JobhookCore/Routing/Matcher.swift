@@ -57,4 +57,9 @@ public struct Matcher: Sendable {
         ]
         return checks.allSatisfy { pattern, value in pattern?.matches(value) ?? true }
     }
+
+    /// Every regular expression the matcher uses.
+    var expressions: [BoundedRegex] {
+        [type, phase, from, reason, clusterID, resourceName, account].flatMap { $0?.expressions ?? [] }
+    }
 }

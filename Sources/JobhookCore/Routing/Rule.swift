@@ -23,4 +23,7 @@ public struct Rule: Sendable {
         if let unless, unless.matches(change) { return false }
         return true
     }
+
+    /// Every regular expression of `match` and `unless`, for reporting their limit hits.
+    public var expressions: [BoundedRegex] { match.expressions + (unless?.expressions ?? []) }
 }
