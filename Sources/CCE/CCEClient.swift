@@ -102,7 +102,7 @@ public struct CCEClient: JobFetching {
         do {
             response = try await http.send(request)
         } catch where error.kind == .bodyTooLarge && call.kind != .showJob {
-            throw CCEError(.decoding, operation: call.operation,
+            throw CCEError(.transport(.bodyTooLarge), operation: call.operation,
                            message: "the answer is larger than \(call.maxResponseBytes >> 20) MiB, more than jobhook reads")
         } catch {
             throw CCEError(.transport(error.kind), jobID: call.jobID, operation: call.operation, message: error.message)

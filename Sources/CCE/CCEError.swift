@@ -58,7 +58,11 @@ public struct CCEError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidJobID: break
         }
         if let code { parts.append("[\(code)]") }
-        if !message.isEmpty { parts.append(message) }
+        if !message.isEmpty {
+            // `operation:` and `job X:` end in a colon already; the kind's phrase does not.
+            if kind != .invalidJobID, let last = parts.indices.last, !parts[last].hasSuffix(":") { parts[last] += ":" }
+            parts.append(message)
+        }
         if let requestID { parts.append("(X-Request-Id \(requestID))") }
         return parts.joined(separator: " ")
     }

@@ -83,8 +83,11 @@ extension Job {
     /// one pass with `JobScanner` instead of `JSONDecoder`; the result equals `init(from:)`'s.
     public static func decode(_ data: Data) throws(JobDecodingError) -> Job {
         try rejectNonObject(data)
-        guard let document = try? JobScanner.scan(data) else {
-            throw JobDecodingError(looksTruncated(data) ? "truncated JSON" : "malformed JSON")
+        let document: (job: Job, looksLikeJob: Bool)
+        do {
+            document = try JobScanner.scan(data)
+        } catch {
+            throw JobDecodingError(JobScanner.describe(error, in: data))
         }
         guard document.looksLikeJob else { throw JobDecodingError("a JSON object without metadata, spec or status") }
         return document.job

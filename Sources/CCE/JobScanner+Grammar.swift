@@ -33,7 +33,7 @@ extension JobScanner {
     mutating func enter() throws(Failure) {
         index += 1
         depth += 1
-        guard depth <= JobScanner.maxDepth else { throw Failure() }
+        guard depth <= JobScanner.maxDepth else { throw Failure(tooDeep: true) }
     }
 
     /// The next key of the current object with its `:` consumed, or nil after consuming the `}`.

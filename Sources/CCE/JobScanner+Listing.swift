@@ -19,16 +19,16 @@ extension JobScanner {
         _ data: Data, element: (inout JobScanner) throws(Failure) -> Element
     ) throws(JobDecodingError) -> [Element] {
         try rejectNonListing(data)
-        let top: Top<Element>? = data.withUnsafeBytes { raw in
+        let top: Result<Top<Element>, Failure> = data.withUnsafeBytes { raw in
             var scanner = JobScanner(bytes: raw.bindMemory(to: UInt8.self))
-            return try? scanner.listDocument(element)
+            return Result { () throws(Failure) in try scanner.listDocument(element) }
         }
         switch top {
-        case nil: throw JobDecodingError(Job.looksTruncated(data) ? "truncated JSON" : "malformed JSON")
-        case .items(let items)?: return items
-        case .noItems(looksLikeList: true)?: return []  // `items` omitted as empty (Go's omitempty)
-        case .noItems(looksLikeList: false)?: throw JobDecodingError("a JSON object without items, kind or apiVersion")
-        case .itemsNotArray?: throw JobDecodingError("items is not an array")
+        case .failure(let failure): throw JobDecodingError(describe(failure, in: data))
+        case .success(.items(let items)): return items
+        case .success(.noItems(looksLikeList: true)): return []  // `items` omitted as empty (Go's omitempty)
+        case .success(.noItems(looksLikeList: false)): throw JobDecodingError("a JSON object without items, kind or apiVersion")
+        case .success(.itemsNotArray): throw JobDecodingError("items is not an array")
         }
     }
 

@@ -10,8 +10,16 @@ import Foundation
 /// characters in strings, trailing commas): those fail the body as malformed JSON. Go's encoder never
 /// writes them.
 struct JobScanner {
-    /// The body is not well-formed JSON (or nests deeper than `maxDepth`).
-    struct Failure: Error {}
+    /// The body is not well-formed JSON, or nests deeper than `maxDepth` (`tooDeep`).
+    struct Failure: Error {
+        var tooDeep = false
+    }
+
+    /// The phrase for people: `Failure` never says which byte, the body is not quoted.
+    static func describe(_ failure: Failure, in data: Data) -> String {
+        if failure.tooDeep { return "JSON nested deeper than \(maxDepth) levels" }
+        return Job.looksTruncated(data) ? "truncated JSON" : "malformed JSON"
+    }
 
     /// Same limit as Foundation's decoder, counting the top-level object.
     static let maxDepth = 512
@@ -24,12 +32,11 @@ struct JobScanner {
 
     /// The job, and whether the top object had any of a job's sections (`metadata`, `spec`, `status`, `kind`).
     static func scan(_ data: Data) throws(Failure) -> (job: Job, looksLikeJob: Bool) {
-        let result: (job: Job, looksLikeJob: Bool)? = data.withUnsafeBytes { raw in
+        let result: Result<(job: Job, looksLikeJob: Bool), Failure> = data.withUnsafeBytes { raw in
             var scanner = JobScanner(bytes: raw.bindMemory(to: UInt8.self))
-            return try? scanner.document()
+            return Result { () throws(Failure) in try scanner.document() }
         }
-        guard let result else { throw Failure() }
-        return result
+        return try result.get()
     }
 
     private mutating func document() throws(Failure) -> (job: Job, looksLikeJob: Bool) {

@@ -36,6 +36,10 @@ extension CurlTransfer {
             return .certificate
         case CURLE_WRITE_ERROR where bodyCapExceeded, CURLE_FILESIZE_EXCEEDED:
             return .bodyTooLarge
+        // curl refuses an HTTP/0.9 reply with UNSUPPORTED_PROTOCOL, the code of an unknown scheme;
+        // only the second happens before a connection.
+        case CURLE_UNSUPPORTED_PROTOCOL where connectedOnce(), CURLE_WEIRD_SERVER_REPLY:
+            return .notHTTP
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             return .invalidURL
         case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE, CURLE_GOT_NOTHING:
@@ -59,6 +63,7 @@ extension CurlTransfer {
         case .bodyTooLarge: return "response from \(target) is larger than \(request.maxResponseBytes) bytes"
         case .invalidURL: return "invalid URL for \(target)"
         case .connectionLost: return "connection to \(target) broke before the response was complete"
+        case .notHTTP: return "\(target) did not answer in HTTP/1.x or HTTP/2 (an HTTP/0.9 reply, or another protocol on that port)"
         case .cancelled: return "request to \(target) was cancelled"
         case .other: return "request to \(target) failed (curl error \(code.rawValue))"
         }

@@ -20,6 +20,9 @@ public struct HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidURL
         /// The connection broke mid-transfer (reset, truncated response, send/recv error).
         case connectionLost
+        /// The peer answered, but not in HTTP/1.x or HTTP/2 (an HTTP/0.9 reply, another protocol on
+        /// that port). Transient: a proxy or load balancer in a bad state can do this for a while.
+        case notHTTP
         /// The calling task was cancelled; the transfer was aborted.
         case cancelled
         /// Any other libcurl failure.
@@ -40,7 +43,7 @@ public struct HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
     /// trying again later can help.
     public var isTransient: Bool {
         switch kind {
-        case .dns, .connectionRefused, .connectFailed, .timeout, .tls, .connectionLost: true
+        case .dns, .connectionRefused, .connectFailed, .timeout, .tls, .connectionLost, .notHTTP: true
         case .certificate, .bodyTooLarge, .invalidURL, .cancelled, .other: false
         }
     }

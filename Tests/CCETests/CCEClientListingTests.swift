@@ -71,7 +71,7 @@ final class RenewingToken: RequestSigner {
         let error = try #require(await failure { () throws(CCEError) in try await client.listJobs() })
         #expect(error.kind == .decoding && error.isTransient && error.jobID == nil)
         #expect(error.operation == "ListJobs" && error.requestID == "req-9")
-        #expect(error.description == "ListJobs: CCE answer is not a listing truncated JSON (X-Request-Id req-9)")
+        #expect(error.description == "ListJobs: CCE answer is not a listing: truncated JSON (X-Request-Id req-9)")
         let clusters = try #require(await failure { () throws(CCEError) in try await client.listClusters() })
         #expect(clusters.kind == .decoding && clusters.description.hasPrefix("ListClusters:"))
         let nodes = try #require(await failure { () throws(CCEError) in try await client.listNodes(clusterID: "c-1") })
@@ -92,7 +92,7 @@ final class RenewingToken: RequestSigner {
         #expect(error.isNotFound == (status == 404))
         #expect(error.isThrottled == (status == 429) && error.retryAfter == (status == 429 ? .seconds(4) : nil))
         #expect(error.isTransient == (status == 503))
-        #expect(error.description.hasPrefix("ListJobs: CCE answered HTTP \(status) [CCE.0\(status)] refused"))
+        #expect(error.description.hasPrefix("ListJobs: CCE answered HTTP \(status) [CCE.0\(status)]: refused"))
         if status == 403 { #expect(error.message.contains("cce:job:list")) }
         if status == 404 { #expect(error.message.contains("ListJobs")) }
     }
@@ -191,13 +191,14 @@ final class RenewingToken: RequestSigner {
         #expect(jobs.count == 50_000)
     }
 
-    @Test func oversizedListingIsRefusedAsADecodingError() async throws {
+    /// `bodyTooLarge`, so `via: auto` can tell it apart and list clusters instead.
+    @Test func oversizedListingIsRefusedAsTooLarge() async throws {
         let server = try LoopbackServer { _ in .respond(body: Data(count: CCEClient.maxListingBytes + 1)) }
         defer { server.stop() }
         let client = try client(server)
         let error = try #require(await failure { () throws(CCEError) in try await client.listJobs() })
-        #expect(error.kind == .decoding && error.operation == "ListJobs")
-        #expect(error.message.contains("32 MiB"))
+        #expect(error.kind == .transport(.bodyTooLarge) && error.operation == "ListJobs")
+        #expect(error.description == "ListJobs: CCE request failed: the answer is larger than 32 MiB, more than jobhook reads")
     }
 
     @Test func transportFailuresNameTheListing() async throws {

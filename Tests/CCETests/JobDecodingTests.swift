@@ -84,6 +84,8 @@ import Testing
         (#""a string""#, "not a job object"),
         ("garbage", "not JSON"),
         ("\u{0}\u{1}binary", "not JSON"),
+        // Issue 16: valid JSON nested too deep was called "malformed".
+        (#"{"metadata":{"x":"# + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}}", "nested deeper than 512 levels"),
     ])
     func garbageIsADecodingErrorWithoutAnExcerpt(body: String, expected: String) {
         #expect {

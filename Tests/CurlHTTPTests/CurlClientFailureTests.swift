@@ -17,6 +17,19 @@ import TestSupport
         }
     }
 
+    /// Issue 16: an HTTP/0.9 reply (or another protocol on the port) was called an "invalid URL".
+    @Test(arguments: ["hello, no status line\n", "SSH-2.0-OpenSSH_9.2\r\n"])
+    func anAnswerThatIsNotHTTPSaysSo(reply: String) async throws {
+        let server = try LoopbackServer { _ in .raw(Data(reply.utf8)) }
+        defer { server.stop() }
+        let client = CurlClient()
+        defer { client.shutdown() }
+        let error = await failure(client, HTTPRequest(url: server.url("/hook")))
+        #expect(error?.kind == .notHTTP)
+        #expect(error?.isTransient == true)
+        #expect(error?.message.hasPrefix("127.0.0.1:\(server.port) did not answer in HTTP/1.x or HTTP/2") == true, "\(String(describing: error))")
+    }
+
     @Test func totalTimeoutFiresOnASlowServerAndTheClientKeepsWorking() async throws {
         let server = try LoopbackServer { $0.path == "/slow" ? .delay(.seconds(10), then: .status(200)) : .text("fast") }
         defer { server.stop() }

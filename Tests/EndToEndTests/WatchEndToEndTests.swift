@@ -26,6 +26,12 @@ import TestSupport
             timeline:
               - {after: 0s, phase: Running}
               - {after: 1h, phase: Success}
+          - id: job-moved
+            type: CreateCluster
+            timeline:
+              - {after: 0s, phase: Running}
+        faults:
+          - {job: job-moved, requests: [1, 2, 3, 4, 5, 6, 7, 8], status: 301}
         """
     }
 
@@ -56,6 +62,10 @@ import TestSupport
         let unknown = try await watch(harness, ["no-such-job"], environment: env)
         #expect(unknown.waitStatus == 4)
         #expect(unknown.stderr.contains("404"))
+        // Issue 16: a redirect (not followed) is an API error like any other refusal, not a timeout.
+        let moved = try await watch(harness, ["job-moved"], extra: ["--timeout", "20s"], environment: env)
+        #expect(moved.waitStatus == 4, "\(moved.stderr)")
+        #expect(moved.stderr.contains("HTTP 301"))
     }
 
     /// The same table as JobIDAgreementTests (API, config, client): the CLI refuses exactly these.

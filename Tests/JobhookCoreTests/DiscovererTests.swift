@@ -15,7 +15,8 @@ final class FakeProject: JobFetching, JobListing {
         var order: [String] = []
         var clusters: [ListedCluster] = []
         var nodes: [ListedNode] = []
-        var listJobsForbidden = false
+        /// What ListJobs answers instead of the jobs (a 403, an answer over the size cap).
+        var listJobsError: CCEError?
         var calls: [String: Int] = [:]
     }
     let state = Mutex(State())
@@ -41,7 +42,7 @@ final class FakeProject: JobFetching, JobListing {
     func listJobs() async throws(CCEError) -> [Job] {
         count("jobs")
         let snapshot = state.withLock { $0 }
-        if snapshot.listJobsForbidden { throw CCEError(.api(status: 403), code: "CCE.01403001", message: "ListJobs: no permission") }
+        if let error = snapshot.listJobsError { throw error }
         return snapshot.order.reversed().compactMap { snapshot.jobs[$0] }
     }
 
@@ -148,11 +149,16 @@ struct DiscovererTests {
         }
     }
 
-    @Test func underAutoAForbiddenListJobsSwitchesToClustersAndNodes() async throws {
+    static let forbidden = CCEError(.api(status: 403), operation: "ListJobs", code: "CCE.01403001", message: "no permission")
+    /// Issue 16: a job history too large for one answer left `auto` retrying ListJobs forever.
+    static let tooLarge = CCEError(.transport(.bodyTooLarge), operation: "ListJobs", message: "the answer is larger than 32 MiB")
+
+    @Test(arguments: [forbidden, tooLarge])
+    func underAutoARefusedListJobsSwitchesToClustersAndNodes(refusal: CCEError) async throws {
         let store = try SQLiteStore.inMemory()
         let project = FakeProject()
         project.state.withLock { state in
-            state.listJobsForbidden = true
+            state.listJobsError = refusal
             state.clusters = [ListedCluster(uid: "c-new", phase: "Creating", jobID: "job-cluster"),
                               ListedCluster(uid: "c-old", phase: "Available")]
             state.nodes = [ListedNode(uid: "n-1", phase: "Installing", jobID: "job-node", clusterID: "c-old")]
@@ -176,14 +182,14 @@ struct DiscovererTests {
     @Test func underJobsAForbiddenListJobsStopsListingUntilTheNextReload() async throws {
         let store = try SQLiteStore.inMemory()
         let project = FakeProject()
-        project.state.withLock { $0.listJobsForbidden = true }
+        project.state.withLock { $0.listJobsError = Self.forbidden }
         let discover = DiscoverSettings(interval: .milliseconds(50), via: .jobs)
         try await running(store, project: project, discover: discover) { (engine: Engine) async throws in
             #expect(await eventually(timeout: .seconds(10)) { project.calls("jobs") == 1 })
             try await Task.sleep(for: .milliseconds(300))
             #expect(project.calls("jobs") == 1)
             #expect(project.calls("clusters") == 0)
-            project.state.withLock { $0.listJobsForbidden = false }
+            project.state.withLock { $0.listJobsError = nil }
             project.set(Job(uid: "after-reload", type: "CreateCluster", phase: "Running"))
             engine.config.replace(engine.config.current)
             #expect(try await eventually(timeout: .seconds(10)) { try await store.watch("after-reload") != nil })

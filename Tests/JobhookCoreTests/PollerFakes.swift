@@ -122,6 +122,16 @@ func pollerEventually(
     return condition()
 }
 
+/// Waits (real time, clock untouched) until the poller's own state says `condition`.
+func pollerEventually(timeout: Duration = .seconds(10), _ condition: () async -> Bool) async -> Bool {
+    let limit = ContinuousClock.now + timeout
+    while ContinuousClock.now < limit {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(2))
+    }
+    return await condition()
+}
+
 /// Advances the test clock by `total` in steps, giving the poller real time to react to each step.
 func advanceClock(_ clock: PollerTestClock, by total: Duration, step: Duration = .milliseconds(100)) async {
     var moved = Duration.zero

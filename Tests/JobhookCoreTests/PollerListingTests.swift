@@ -57,11 +57,12 @@ extension PollerTests {
         let listed = Task { await list(poller, throttled) }
         #expect(await pollerEventually(advancing: clock) { throttled.calls.withLock { $0 } == 1 })
         _ = await listed.value
+        #expect(await pollerEventually { await poller.isThrottled })
         let before = fetcher.count("a")
         await advanceClock(clock, by: .seconds(25), step: .seconds(1))
         #expect(fetcher.count("a") <= before + 1, "at most the poll already admitted")
         await advanceClock(clock, by: .seconds(10), step: .seconds(1))
-        #expect(fetcher.count("a") > before + 1)
+        #expect(await pollerEventually { fetcher.count("a") > before + 1 })
         await stop()
     }
 

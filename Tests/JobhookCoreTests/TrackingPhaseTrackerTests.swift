@@ -89,4 +89,35 @@ struct TrackingPhaseTrackerTests {
         #expect(changes.first?.level == .job)
         #expect(changes.dropFirst().first?.parent?.type == "CreateCluster")
     }
+
+    /// Issue 16: a sub-job with its parent's uid made an unchanging answer flap on every poll and
+    /// delivered "Success → Failed" for a job that was never Success.
+    @Test func aRepeatedUIDIsTrackedAtItsFirstNodeOnly() {
+        let tree = Job(uid: "root", type: "CreateCluster", phase: "Failed", subJobs: [
+            Job(uid: "root", type: "InstallMaster", phase: "Success"),
+            Job(uid: "m", type: "InstallNode", phase: "Failed", subJobs: [Job(uid: "m", type: "Cert", phase: "Success")]),
+        ])
+        let first = PhaseTracker.changes(previous: [:], tree: tree, rootID: "root", detectedAt: now)
+        #expect(first.map(\.uid) == ["root", "m"])
+        #expect(first.map(\.to) == ["Failed", "Failed"])
+        let recorded = PhaseTracker.phases(of: tree, rootID: "root")
+        #expect(recorded == ["root": "Failed", "m": "Failed"])
+        // The same answer again: nothing changed, nothing flaps.
+        #expect(PhaseTracker.changes(previous: recorded, tree: tree, rootID: "root", detectedAt: now).isEmpty)
+        let untrackable = PhaseTracker.untrackable(in: tree, rootID: "root")
+        #expect(untrackable.count == 2)
+        #expect(untrackable[0].contains("repeats the uid 'root'"), "\(untrackable)")
+    }
+
+    /// Issue 16: a sub-job whose uid was not valid UTF-8 (the decoder drops it) vanished without a word.
+    @Test func aNodeWithoutUIDIsNamedForTheLog() throws {
+        let body = Data(#"{"metadata":{"uid":"root"},"spec":{"type":"CreateCluster","subJobs":[{"metadata":{"uid":"bad\#u{FF}"},"spec":{"type":"InstallMaster"},"status":{"phase":"Failed"}}]},"status":{"phase":"Running"}}"#.utf8)
+        var bytes = [UInt8](body)
+        if let index = bytes.firstIndex(of: 0xC3) { bytes.replaceSubrange(index...(index + 1), with: [0xFF]) }  // raw invalid byte
+        let tree = try Job.decode(Data(bytes))
+        #expect(tree.subJobs.first?.uid == nil)
+        let untrackable = PhaseTracker.untrackable(in: tree, rootID: "root")
+        #expect(untrackable == ["sub-job 'InstallMaster' (phase Failed) has no uid, or one that is not valid UTF-8; its changes cannot be reported"])
+        #expect(PhaseTracker.untrackable(in: self.tree(), rootID: "root").isEmpty == false)  // the Wrapper node
+    }
 }

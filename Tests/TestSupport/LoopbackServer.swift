@@ -179,6 +179,9 @@ public final class LoopbackServer: Sendable {
             for header in headers { head += "\(header.name): \(header.value)\r\n" }
             _ = write(Data((head + "\r\n").utf8) + body, to: socket)
             return false
+        case .raw(let bytes):
+            _ = write(bytes, to: socket)
+            return false
         case .hang:
             // Wait for the peer to go away or the server to stop; discard anything it sends.
             var sink = [UInt8](repeating: 0, count: 4096)

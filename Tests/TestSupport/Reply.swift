@@ -17,6 +17,9 @@ public indirect enum Reply: Sendable, Hashable {
     case hang
     /// Closes the connection without answering.
     case close
+    /// Sends these bytes as they are (no status line unless they hold one), then closes: an HTTP/0.9
+    /// reply or another protocol on the port.
+    case raw(Data)
 
     /// A `text/plain` response.
     public static func text(_ text: String, status: Int = 200, headers: [HTTPHeader] = []) -> Reply {

@@ -55,7 +55,7 @@ extension Outcome {
     /// Classifies a transfer that produced no response.
     public static func classify(_ error: HTTPError) -> Outcome {
         switch error.kind {
-        case .dns, .connectionRefused, .connectFailed, .timeout, .tls, .connectionLost:
+        case .dns, .connectionRefused, .connectFailed, .timeout, .tls, .connectionLost, .notHTTP:
             .retryable(reason: error.message, retryAfter: nil)
         case .certificate, .invalidURL, .bodyTooLarge, .cancelled, .other:
             .permanent(reason: error.message)

@@ -124,6 +124,15 @@ public struct Discoverer: Service {
             logger.error("ListJobs is not permitted (grant cce:job:list, or set discover.via: clusters); discovery stops until the next reload",
                          metadata: ["account": "\(account)", "error": "\(error)"])
             return .stopped
+        case .failure(let error) where error.kind == .transport(.bodyTooLarge) && settings.via == .auto:
+            // The project's job history outgrew what one answer may hold (`CCEClient.maxListingBytes`);
+            // clusters and nodes are listed in pages, so they always fit.
+            JobhookMetrics.discoveryListing(via: "jobs", outcome: "too_large")
+            progress.jobsRefused = true
+            logger.notice("the ListJobs answer is too large; listing clusters and nodes instead", metadata: [
+                "account": "\(account)", "error": "\(error)",
+            ])
+            return .switchToClusters
         case .failure(let error):
             return failure(error, via: "jobs", progress.failures)
         }

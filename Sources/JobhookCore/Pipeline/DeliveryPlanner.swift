@@ -7,23 +7,39 @@ public enum DeliveryPlanner {
     /// The deliveries one poll's `changes` of one job owe, in order. A match of a `group_wait` rule
     /// joins the group `openGroups` names for its key, or opens one that the later changes of the
     /// same batch join.
+    /// The changes of one poll share their tree, so `root.*` is summarised once for all of them.
     public static func deliveries(for changes: [PhaseChange], config: Config, openGroups: [GroupKey: String]) -> [Delivery] {
         var groups = openGroups
-        return changes.flatMap { deliveries(for: $0, config: config, openGroups: &groups) }
+        var shared: (rootID: String, detectedAt: Date, root: TemplateValue)?
+        return changes.flatMap { change in
+            let matches = Router.matches(change, config: config)
+            guard !matches.isEmpty else { return [Delivery]() }
+            // Comparing the trees themselves would cost what sharing saves: one poll = one job, one time.
+            if shared?.rootID != change.rootID || shared?.detectedAt != change.detectedAt {
+                shared = (change.rootID, change.detectedAt, TemplateContext.rootFields(of: change.root, now: change.detectedAt))
+            }
+            return deliveries(for: matches, config: config, openGroups: &groups, root: shared?.root)
+        }
     }
 
     /// The deliveries one change owes; a group it opens is added to `openGroups`.
     public static func deliveries(for change: PhaseChange, config: Config, openGroups: inout [GroupKey: String]) -> [Delivery] {
-        Router.matches(change, config: config).compactMap { match in
+        deliveries(for: Router.matches(change, config: config), config: config, openGroups: &openGroups, root: nil)
+    }
+
+    /// The deliveries of one change's `matches`; `root` is its tree's `root.*` when already built.
+    static func deliveries(for matches: [Match], config: Config, openGroups: inout [GroupKey: String], root: TemplateValue?) -> [Delivery] {
+        matches.compactMap { match in
+            let change = match.change
             guard let receiver = config.receiver(named: match.receiverName) else { return nil }
             guard let wait = match.rule.groupWait, wait > .zero else {
-                let request = render(match, id: match.eventID, receiver: receiver, config: config)
+                let request = render(match, id: match.eventID, receiver: receiver, config: config, root: root)
                 return delivery(for: match, id: match.eventID, request: request, dueAt: change.detectedAt)
             }
             let key = GroupKey(match)
             let id = openGroups[key] ?? Grouping.id(for: match)
             openGroups[key] = id
-            let request = render(match, id: id, receiver: receiver, config: config)
+            let request = render(match, id: id, receiver: receiver, config: config, root: root)
             return delivery(for: match, id: id, request: request, dueAt: change.detectedAt.addingTimeInterval(wait.seconds), group: key)
         }
     }
@@ -38,8 +54,8 @@ public enum DeliveryPlanner {
             account: change.account)
     }
 
-    static func render(_ match: Match, id: String, receiver: Receiver, config: Config) -> RenderedRequest {
-        let context = TemplateContext(match: match, eventID: id, config: config)
+    static func render(_ match: Match, id: String, receiver: Receiver, config: Config, root: TemplateValue? = nil) -> RenderedRequest {
+        let context = TemplateContext(match: match, eventID: id, config: config, root: root)
         return Renderer.render(match: match, receiver: receiver, context: context)
     }
 

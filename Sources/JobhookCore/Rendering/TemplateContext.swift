@@ -10,7 +10,11 @@ public struct TemplateContext: Sendable, Hashable {
         self.value = value
     }
 
-    public init(change: PhaseChange, rule: String, receiver: String, eventID: String, region: String, projectID: String?) {
+    /// - Parameter root: `root.*` when the caller already built it for this change's tree and poll
+    ///   (`rootFields(of:now:)`): every change of one poll shares it, so a tree with many sub-jobs costs
+    ///   one summary per poll, not one per change.
+    public init(change: PhaseChange, rule: String, receiver: String, eventID: String, region: String, projectID: String?,
+                root: TemplateValue? = nil) {
         var top: [String: TemplateValue] = [
             "event": .object([
                 "id": .string(eventID),
@@ -20,7 +24,7 @@ public struct TemplateContext: Sendable, Hashable {
                 "detected_at": .string(GoTimestamp.formatRFC3339(change.detectedAt)),
             ]),
             "job": Self.fields(of: change.job, fallbackClusterID: change.parent?.clusterID ?? change.root.clusterID, now: change.detectedAt),
-            "root": Self.rootFields(of: change.root, now: change.detectedAt),
+            "root": root ?? Self.rootFields(of: change.root, now: change.detectedAt),
             "rule": .object(["name": .string(rule)]),
             "receiver": .object(["name": .string(receiver)]),
             "cce": .object(["name": .string(change.account), "region": .string(region), "project_id": .string(projectID ?? "")]),
@@ -32,10 +36,10 @@ public struct TemplateContext: Sendable, Hashable {
     }
 
     /// The context for `match` under `config`, with the settings of the change's account.
-    public init(match: Match, eventID: String, config: Config) {
+    public init(match: Match, eventID: String, config: Config, root: TemplateValue? = nil) {
         let cce = config.account(named: match.change.account)?.cce ?? config.cce
         self.init(change: match.change, rule: match.rule.name, receiver: match.receiverName, eventID: eventID,
-                  region: cce.region, projectID: cce.projectID)
+                  region: cce.region, projectID: cce.projectID, root: root)
     }
 
     public subscript(path: String) -> TemplateValue? { value[path: path] }
@@ -64,11 +68,17 @@ public struct TemplateContext: Sendable, Hashable {
         ])
     }
 
-    /// `root.*`: the job fields plus the flattened sub-job list and its counts.
+    /// At most this many entries in `root.subjobs` and in `root.failed_subjobs`; the counts stay
+    /// exact and `root.subjobs_omitted`/`root.failed_subjobs_omitted` say how many were left out.
+    /// Every event of a tree carries the list, so without a cap a tree of N sub-jobs failing at once
+    /// costs N² (README.md "Template context").
+    public static let subJobListLimit = 50
+
+    /// `root.*`: the job fields plus the flattened sub-job list (capped) and its counts.
     static func rootFields(of root: Job, now: Date) -> TemplateValue {
         guard case .object(var fields) = Self.fields(of: root, now: now) else { return .object([:]) }
         let all = flattenedSubJobs(of: root)
-        let summaries = all.map { job -> TemplateValue in
+        func summary(_ job: Job) -> TemplateValue {
             .object([
                 "id": .string(job.uid ?? ""),
                 "type": .string(job.type ?? ""),
@@ -76,9 +86,11 @@ public struct TemplateContext: Sendable, Hashable {
                 "reason": .string(job.reason ?? ""),
             ])
         }
-        let failed = zip(all, summaries).filter { $0.0.phase == "Failed" }.map(\.1)
-        fields["subjobs"] = .list(summaries)
-        fields["failed_subjobs"] = .list(failed)
+        let failed = all.filter { $0.phase == "Failed" }
+        fields["subjobs"] = .list(all.prefix(subJobListLimit).map(summary))
+        fields["failed_subjobs"] = .list(failed.prefix(subJobListLimit).map(summary))
+        fields["subjobs_omitted"] = .int(max(0, all.count - subJobListLimit))
+        fields["failed_subjobs_omitted"] = .int(max(0, failed.count - subJobListLimit))
         fields["subjob_count"] = .int(all.count)
         fields["failed_count"] = .int(failed.count)
         fields["succeeded_count"] = .int(all.count { $0.phase == "Success" })

@@ -12,12 +12,38 @@ public enum PhaseTracker {
     /// from `""`. Nodes without a uid cannot be tracked and are skipped, but their children are still
     /// walked with the nearest tracked ancestor as their parent; nodes without a phase are skipped.
     /// Sub-jobs missing from this poll are not reported: CCE sometimes omits them transiently.
+    /// A uid repeated in one tree is tracked at its first node only: keyed by uid, two nodes would
+    /// overwrite each other's phase and flap on every poll (`untrackable(in:)` names the rest).
     public static func changes(
         previous: [String: String], tree: Job, rootID: String, detectedAt: Date
     ) -> [PhaseChange] {
         var out: [PhaseChange] = []
+        var seen = Set<String>()
         walk(tree, parent: nil, isRoot: true, previous: previous, tree: tree,
-             rootID: rootID, detectedAt: detectedAt, into: &out)
+             rootID: rootID, detectedAt: detectedAt, seen: &seen, into: &out)
+        return out
+    }
+
+    /// Nodes with a phase whose changes `changes` cannot report, said in words for the log: a
+    /// sub-job without a uid (CCE left it out, or it was not valid UTF-8, which the decoder drops),
+    /// and a node repeating an earlier node's uid.
+    public static func untrackable(in tree: Job, rootID: String) -> [String] {
+        var out: [String] = []
+        var seen: Set<String> = [tree.uid ?? rootID]
+        func visit(_ node: Job) {
+            for child in node.subJobs {
+                let what = "sub-job \(child.type.map { "'\($0)'" } ?? "of no type") (phase \(child.phase ?? "none"))"
+                if let uid = child.uid {
+                    if !seen.insert(uid).inserted, child.phase != nil {
+                        out.append("\(what) repeats the uid '\(uid)' of an earlier node; only the first is tracked")
+                    }
+                } else if child.phase != nil {
+                    out.append("\(what) has no uid, or one that is not valid UTF-8; its changes cannot be reported")
+                }
+                visit(child)
+            }
+        }
+        visit(tree)
         return out
     }
 
@@ -30,17 +56,20 @@ public enum PhaseTracker {
         return out
     }
 
+    /// The first node with a uid wins, as in `changes`.
     private static func collect(_ node: Job, into out: inout [String: String]) {
-        if let uid = node.uid, let phase = node.phase { out[uid] = phase }
+        if let uid = node.uid, let phase = node.phase, out[uid] == nil { out[uid] = phase }
         for child in node.subJobs { collect(child, into: &out) }
     }
 
     private static func walk(
         _ node: Job, parent: Job?, isRoot: Bool, previous: [String: String], tree: Job,
-        rootID: String, detectedAt: Date, into out: inout [PhaseChange]
+        rootID: String, detectedAt: Date, seen: inout Set<String>, into out: inout [PhaseChange]
     ) {
-        // The top-level node is the watched job even if CCE leaves out its uid.
-        let uid = node.uid ?? (isRoot ? rootID : nil)
+        // The top-level node is the watched job even if CCE leaves out its uid. A repeated uid is
+        // untracked from its second node on.
+        var uid = node.uid ?? (isRoot ? rootID : nil)
+        if let known = uid, !seen.insert(known).inserted { uid = nil }
         if let uid, let phase = node.phase {
             let from = previous[uid] ?? ""
             if from != phase {
@@ -53,7 +82,7 @@ public enum PhaseTracker {
         let childParent = uid != nil ? node : parent
         for child in node.subJobs {
             walk(child, parent: childParent, isRoot: false, previous: previous, tree: tree,
-                 rootID: rootID, detectedAt: detectedAt, into: &out)
+                 rootID: rootID, detectedAt: detectedAt, seen: &seen, into: &out)
         }
     }
 }

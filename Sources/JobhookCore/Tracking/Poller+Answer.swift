@@ -64,6 +64,15 @@ extension Poller {
     /// (`recorded(_:)`), never beside them: an end recorded without its changes would lose them.
     private func report(_ tree: Job, jobID: String) {
         guard let watched = jobs[jobID], watched.unsettled == 0 else { return }
+        if !watched.warnedUntrackable {
+            let untrackable = PhaseTracker.untrackable(in: tree, rootID: jobID)
+            if !untrackable.isEmpty {
+                jobs[jobID]?.warnedUntrackable = true
+                logger.warning("some nodes of the job cannot be tracked", metadata: [
+                    "job": "\(jobID)", "count": "\(untrackable.count)", "first": "\(untrackable[0])",
+                ])
+            }
+        }
         var changes = PhaseTracker.changes(previous: phases, tree: tree, rootID: jobID, detectedAt: wallClock())
         if account != CCEAccount.defaultName {
             for index in changes.indices { changes[index].account = account }

@@ -72,6 +72,8 @@ public actor Poller: Service {
         /// any, answers are not reported again: a slow store must not be handed the same change
         /// once per poll (its queue would grow faster than it drains).
         var unsettled = 0
+        /// Whether the log already said which of its nodes cannot be tracked (once per job).
+        var warnedUntrackable = false
     }
 
     /// - Parameters:
@@ -139,6 +141,10 @@ public actor Poller: Service {
     public var watchedJobs: [String] { jobs.keys.sorted() }
 
     public func isWatching(_ jobID: String) -> Bool { jobs[jobID] != nil }
+
+    /// Whether a 429 pauses every poll and listing right now (for tests: a manual clock must not
+    /// move on before the pause is in force).
+    public var isThrottled: Bool { clock.now() < admission.throttledUntil }
 
     /// Recorded phases by uid (for tests).
     public var knownPhases: [String: String] { phases }
