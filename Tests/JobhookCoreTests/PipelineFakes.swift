@@ -13,6 +13,11 @@ final class FailingStore: DeliveryStore {
     init(_ store: SQLiteStore) { self.store = store }
 
     func fail(_ on: Bool) { failing.withLock { $0 = on } }
+
+    private let recordsBeforeRefusal = Mutex<Int?>(nil)
+    /// Lets `count` more records through, then fails like `fail(true)` until `fail(false)`: a later
+    /// slice of a big tree refused after the first ones were recorded.
+    func failRecords(after count: Int) { recordsBeforeRefusal.withLock { $0 = count } }
     /// Operations refused so far.
     var refused: Int { failures.withLock { $0 } }
 
@@ -32,7 +37,16 @@ final class FailingStore: DeliveryStore {
     func watches() async throws(StoreError) -> [Watch] { try check(); return try await store.watches() }
     func watch(_ jobID: String) async throws(StoreError) -> Watch? { try check(); return try await store.watch(jobID) }
     func knownPhases() async throws(StoreError) -> [String: String] { try check(); return try await store.knownPhases() }
-    func record(_ poll: PollRecord) async throws(StoreError) { try check(); try await store.record(poll) }
+    func record(_ poll: PollRecord) async throws(StoreError) {
+        let startFailing = recordsBeforeRefusal.withLock { left -> Bool in
+            guard let remaining = left else { return false }
+            left = remaining == 0 ? nil : remaining - 1
+            return remaining == 0
+        }
+        if startFailing { fail(true) }
+        try check()
+        try await store.record(poll)
+    }
     func openGroups(jobID: String, now: Date) async throws(StoreError) -> [GroupKey: String] {
         try check(); return try await store.openGroups(jobID: jobID, now: now)
     }

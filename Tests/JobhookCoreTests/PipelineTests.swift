@@ -50,6 +50,40 @@ struct PipelineTests {
         }
     }
 
+    /// Issue 16: a tree whose sub-jobs all change at once is recorded in slices (bounded memory);
+    /// a slice refused after earlier ones were recorded loses nothing and repeats nothing.
+    @Test func aBigTreeIsRecordedInSlicesAndARefusedSliceLosesNothing() async throws {
+        let store = FailingStore(try SQLiteStore.inMemory())
+        let jobs = LiveJobs()
+        let count = Pipeline.changesPerRecord * 2 + 10
+        func tree(_ phase: String) -> Job {
+            Job(uid: "big", type: "CreateCluster", phase: phase,
+                subJobs: (0..<count).map { Job(uid: "big-\($0)", type: "CreateNode", phase: phase) })
+        }
+        jobs.set(tree("Running"))
+        try await running(store, jobs: jobs) { engine in
+            try await engine.watches.add("big", source: .api)
+            #expect(try await eventually(timeout: .seconds(10)) { try await store.store.knownPhases().count == count + 1 })
+            store.failRecords(after: 1)  // from the second slice of the Failed poll on
+            jobs.set(tree("Failed"))
+            #expect(await pollerEventually { store.refused >= 1 })
+            // What a crash now would leave: the first slice's changes recorded with their phases,
+            // the others' phases still Running, so they are detected again on restart.
+            let phases = try await store.store.knownPhases()
+            #expect(phases.values.filter { $0 == "Failed" }.count == Pipeline.changesPerRecord)
+            #expect(try await store.store.deliveries(state: nil, limit: 10_000).count == Pipeline.changesPerRecord)
+            store.fail(false)
+            #expect(try await eventually(timeout: .seconds(20)) {
+                try await store.store.deliveries(state: nil, limit: 10_000).count == count + 1
+            })
+            let deliveries = try await store.store.deliveries(state: nil, limit: 10_000)
+            #expect(Set(deliveries.map(\.id)).count == count + 1)
+            #expect(Set(deliveries.map(\.uid)).count == count + 1)
+            #expect(try await eventually(timeout: .seconds(10)) { try await store.store.watch("big")?.state == .finished })
+            #expect(try await store.store.knownPhases().values.allSatisfy { $0 == "Failed" })
+        }
+    }
+
     @Test func aFinishedJobIsPolledUntilItsEndIsRecorded() async throws {
         let store = FailingStore(try SQLiteStore.inMemory())
         let jobs = LiveJobs()

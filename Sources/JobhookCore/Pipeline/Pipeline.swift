@@ -107,11 +107,27 @@ public struct Pipeline: Service {
         }
     }
 
+    /// At most this many changes are planned and recorded in one transaction. A tree whose
+    /// thousands of sub-jobs change in one poll is recorded in slices, so memory stays bounded by
+    /// the slice, not the tree. A slice records only its own changes' phases (the last one the
+    /// whole tree's and the watch's end): a crash between slices leaves the rest to be detected
+    /// again, and since a delivery's id is its de-duplication key, recording a slice twice (after a
+    /// refused later slice) adds nothing.
+    public static let changesPerRecord = 256
+
     /// route → silence → render → persist → dispatch, for the changes one poll found.
     private func process(_ changes: [PhaseChange], of jobID: String, tree: Job, ending: Watch.State?) async throws(StoreError) {
         let config = config.current
-        let deliveries = try await Self.record(changes, of: jobID, tree: tree, ending: ending, config: config,
-                                               store: store, now: now)                              // route → persist
+        let starts = Array(stride(from: 0, to: max(changes.count, 1), by: Self.changesPerRecord))
+        for start in starts {
+            let slice = Array(changes[start..<min(start + Self.changesPerRecord, changes.count)])
+            let last = start == starts.last
+            let deliveries = try await Self.record(                                                 // route → persist
+                slice, of: jobID, tree: tree, ending: last ? ending : nil, config: config, store: store, now: now,
+                phases: last ? nil : Dictionary(slice.map { ($0.uid, $0.to) }) { first, _ in first })
+            for delivery in deliveries { JobhookMetrics.ruleMatched(delivery.rule) }
+            if !deliveries.isEmpty { await dispatcher.wake() }                                       // dispatch
+        }
         for change in changes {
             JobhookMetrics.phaseChange(type: change.job.type ?? "", phase: change.to, level: change.level.rawValue)
             logger.info("phase change", metadata: [
@@ -119,9 +135,7 @@ public struct Pipeline: Service {
                 "from": "\(change.from)", "to": "\(change.to)",
             ])
         }
-        for delivery in deliveries { JobhookMetrics.ruleMatched(delivery.rule) }
         reportRegexLimits(of: config, jobID: jobID)
-        if !deliveries.isEmpty { await dispatcher.wake() }                                           // dispatch
     }
 
     /// A rule regex that stopped at its match limit counted as no match (`BoundedRegex`): count every
@@ -145,18 +159,20 @@ public struct Pipeline: Service {
     /// the poll's phases (and the watch's end) in one transaction. Plans against the job's open
     /// `group_wait` groups, so a change joining one is rendered with the group's id; when a group
     /// closed (or another opened) before the record, plans once more with fresh groups.
+    /// - Parameter phases: the phases to record; nil for every tracked node of `tree`.
     @discardableResult
     public static func record(
         _ changes: [PhaseChange], of jobID: String, tree: Job, ending: Watch.State?, config: Config,
-        store: any DeliveryStore, now: @Sendable () -> Date = Date.init
+        store: any DeliveryStore, now: @Sendable () -> Date = Date.init, phases: [String: String]? = nil
     ) async throws(StoreError) -> [Delivery] {
+        let phases = phases ?? PhaseTracker.phases(of: tree, rootID: jobID)
         var replanned = false
         // Most configs group nothing: then there is no open group to read.
         let groups = config.rules.contains { ($0.groupWait ?? .zero) > .zero }
         while true {
             let open = groups ? try await store.openGroups(jobID: jobID, now: now()) : [:]
             let deliveries = plan(changes, config: config, openGroups: open)
-            let poll = PollRecord(jobID: jobID, tree: tree, phases: PhaseTracker.phases(of: tree, rootID: jobID),
+            let poll = PollRecord(jobID: jobID, tree: tree, phases: phases,
                                   deliveries: deliveries, watchState: ending, openGroups: open)
             do {
                 try await store.record(poll)

@@ -72,7 +72,7 @@ public struct TemplateContext: Sendable, Hashable {
     /// exact and `root.subjobs_omitted`/`root.failed_subjobs_omitted` say how many were left out.
     /// Every event of a tree carries the list, so without a cap a tree of N sub-jobs failing at once
     /// costs N² (README.md "Template context").
-    public static let subJobListLimit = 50
+    public static let subJobListLimit = 20
 
     /// `root.*`: the job fields plus the flattened sub-job list (capped) and its counts.
     static func rootFields(of root: Job, now: Date) -> TemplateValue {
