@@ -22,12 +22,8 @@ public enum DeliveryPlanner {
         }
     }
 
-    /// The deliveries one change owes; a group it opens is added to `openGroups`.
-    public static func deliveries(for change: PhaseChange, config: Config, openGroups: inout [GroupKey: String]) -> [Delivery] {
-        deliveries(for: Router.matches(change, config: config), config: config, openGroups: &openGroups, root: nil)
-    }
-
-    /// The deliveries of one change's `matches`; `root` is its tree's `root.*` when already built.
+    /// The deliveries of one change's `matches`; a group it opens is added to `openGroups`. `root`
+    /// is its tree's `root.*` when already built.
     static func deliveries(for matches: [Match], config: Config, openGroups: inout [GroupKey: String], root: TemplateValue?) -> [Delivery] {
         matches.compactMap { match in
             let change = match.change
