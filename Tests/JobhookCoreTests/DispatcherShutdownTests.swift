@@ -66,7 +66,9 @@ import TestSupport
 
         #expect(took < .seconds(10)) // run() ends with its last attempt, not at the deadline
         #expect(server.requests.count == 1)
-        let first = try #require(try await store.delivery(server.requests[0].header("webhook-id") ?? ""))
+        // `first`, not `[0]`: if nothing was sent, this fails instead of crashing the whole run.
+        let sent = try #require(server.requests.first)
+        let first = try #require(try await store.delivery(sent.header("webhook-id") ?? ""))
         #expect(first.state == .delivered)
         #expect(first.attempts == 1)
         let second = try #require(try await store.deliveries(state: .pending, limit: 10).first)
