@@ -12,12 +12,12 @@ struct PipelineTests {
     let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// The engine's poller and pipeline running over `store` (the dispatcher is not run: deliveries stay queued).
-    func running(_ store: any DeliveryStore, jobs: LiveJobs, _ body: (Engine) async throws -> Void) async throws {
+    func running(_ store: any DeliveryStore, jobs: LiveJobs, config: Config? = nil, _ body: (Engine) async throws -> Void) async throws {
         let http = CurlClient()
         defer { http.shutdown() }
         let settings = Poller.Settings(interval: .milliseconds(20), maxRPS: 1000, initialBackoff: .milliseconds(10),
                                        maxBackoff: .milliseconds(40), firstPollSpread: .milliseconds(1))
-        let engine = try await Engine(config: try PipelineFixtures.config(), store: store, fetcher: jobs, http: http,
+        let engine = try await Engine(config: try config ?? PipelineFixtures.config(), store: store, fetcher: jobs, http: http,
                                       pollSettings: settings, logger: quiet)
         let poller = Task { await engine.poller.run() }
         let pipeline = Task { try await engine.pipeline.run() }

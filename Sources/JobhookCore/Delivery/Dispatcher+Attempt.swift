@@ -9,9 +9,15 @@ extension Dispatcher {
         var updated = delivery
         let outcome: Outcome
         let decision: RetrySettings.Decision
-        if let target {
+        var sent = false
+        if let target, let expired = target.retry.expiry(of: delivery, now: now()) {
+            // A lane held up (a receiver down, a full queue) must not send what max_age gave up on.
+            outcome = .permanent(reason: expired)
+            decision = .dead(reason: expired)
+        } else if let target {
             outcome = await DeliveryAttempt.send(delivery, to: target, http: http, now: now)
             if Task.isCancelled, case .permanent = outcome { return } // shutdown: leave it pending as it was
+            sent = true
             updated.attempts += 1
             decision = target.retry.decide(outcome: outcome, attempts: updated.attempts, createdAt: delivery.createdAt, now: now(), random: random)
         } else {
@@ -34,11 +40,13 @@ extension Dispatcher {
         }
         do {
             try await store.update(updated)
+            storeFaults.accepted()
         } catch {
-            logger.error("cannot record a delivery attempt", metadata: ["webhook_id": "\(delivery.id)", "error": "\(error)"])
+            storeFaults.refused(error, metadata: ["webhook_id": "\(delivery.id)"])
+            unrecorded[updated.id] = updated
         }
         log(updated, outcome: outcome)
-        if target != nil { JobhookMetrics.attempt(receiver: delivery.receiver, outcome: outcome.label) }
+        if sent { JobhookMetrics.attempt(receiver: delivery.receiver, outcome: outcome.label) }
         if updated.state != .pending {
             JobhookMetrics.finished(receiver: delivery.receiver, result: updated.state.rawValue,
                                     latencySeconds: at.timeIntervalSince(delivery.createdAt))

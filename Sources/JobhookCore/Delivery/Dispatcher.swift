@@ -28,6 +28,14 @@ public actor Dispatcher: Service {
 
     /// Delivery ids in flight, by receiver.
     var inFlight: [String: Set<String>] = [:]
+    /// Attempts whose outcome the store refused (a full disk), by delivery id: held, and their
+    /// delivery not attempted again, until the outcome is written — a webhook re-sent only because
+    /// its "delivered" could not be recorded is a duplicate. At most `maxUnrecorded`; at that many no
+    /// attempt starts until the store accepts them.
+    var unrecorded: [String: Delivery] = [:]
+    static let maxUnrecorded = 1_000
+    /// A full disk refuses every attempt's outcome: said once per outage.
+    let storeFaults: StoreFaultLog
     /// Per-receiver `rate_limit`: an attempt over it stays pending until a slot frees.
     private var rateLimiter = RateLimiter()
     private var wakeSignal: CheckedContinuation<Void, Never>?
@@ -64,6 +72,7 @@ public actor Dispatcher: Service {
         self.logger = logger
         self.observer = observer
         self.drainDeadline = drainDeadline
+        storeFaults = StoreFaultLog(logger: logger, consequence: "delivery outcomes are held and written once it accepts them again")
         (stopRequests, stopRequest) = AsyncStream.makeStream(of: Duration.self, bufferingPolicy: .bufferingOldest(1))
     }
 
@@ -105,6 +114,7 @@ public actor Dispatcher: Service {
             stopRequest.yield(deadline)
             stopRequest.finish()
         }
+        await writeUnrecorded()  // a last try: what stays held is re-sent after a restart
         running = false
         for waiter in runEnded { waiter.resume() }
         runEnded = []
@@ -158,9 +168,11 @@ public actor Dispatcher: Service {
     /// Starts attempts for every due delivery with a free slot; returns when to look again.
     private func fill(_ attempts: inout DiscardingTaskGroup) async -> Date? {
         let readAt = now()
+        await writeUnrecorded()
+        if unrecorded.count >= Self.maxUnrecorded { return readAt.addingTimeInterval(1) }
         if queueChanged || backlog.isEmpty || readAt.timeIntervalSince(backlogReadAt) >= 1 {
             queueChanged = false
-            let busy = Set(inFlight.values.flatMap { $0 })
+            let busy = Set(inFlight.values.flatMap { $0 }).union(unrecorded.keys)
             do {
                 backlog = try await store.dueDeliveries(now: readAt, limit: batchSize, excluding: busy)
                 backlogReadAt = readAt
@@ -193,6 +205,7 @@ public actor Dispatcher: Service {
             let soon = now().addingTimeInterval(1)
             return min(soon, throttledUntil ?? soon)
         }
+        if !unrecorded.isEmpty { return now().addingTimeInterval(1) } // try writing them again soon
         if fullBatch { return now() } // more may be due beyond this batch: read on at once
         let next = try? await store.nextAttemptDate()
         if let next, next > now() { return min(next, throttledUntil ?? next) }
@@ -201,6 +214,22 @@ public actor Dispatcher: Service {
         // freed slot wakes us; look again within a second regardless, never in a tight loop.
         let soon = now().addingTimeInterval(1)
         return min(soon, throttledUntil ?? soon)
+    }
+
+    /// Writes the held outcomes, oldest first; stops at the first refusal (the store still fails).
+    func writeUnrecorded() async {
+        guard !unrecorded.isEmpty else { return }
+        for delivery in unrecorded.values.sorted(by: { $0.createdAt < $1.createdAt }) {
+            do {
+                try await store.update(delivery)
+            } catch {
+                storeFaults.refused(error)
+                return
+            }
+            unrecorded[delivery.id] = nil
+            storeFaults.accepted()
+        }
+        queueChanged = true
     }
 
     private func start(_ delivery: Delivery, in attempts: inout DiscardingTaskGroup) {

@@ -37,6 +37,16 @@ extension RetrySettings {
         }
     }
 
+    /// Why `delivery` must not be retried any more at `now`: nil while within `max_age`. A retry is
+    /// scheduled within it, but may start later (its lane was full, the daemon was down). A first
+    /// attempt is always made — also after `deliveries retry`, which resets the count — so a change
+    /// is never dropped unsent.
+    public func expiry(of delivery: Delivery, now: Date) -> String? {
+        guard delivery.attempts > 0, now.timeIntervalSince(delivery.createdAt) > maxAge.seconds else { return nil }
+        let last = delivery.lastError.map { "; last error: \($0)" } ?? ""
+        return "max_age \(DurationText.format(maxAge)) passed before attempt \(delivery.attempts + 1); not sent\(last)"
+    }
+
     /// The randomised wait before retry `n` (n = 1 after the first attempt failed).
     public func backoff(beforeRetry n: Int, random: () -> Double) -> Duration {
         Backoff(initial: initialBackoff, maximum: maxBackoff).wait(beforeRetry: n, random: random)

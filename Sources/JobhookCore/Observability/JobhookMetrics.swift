@@ -9,6 +9,11 @@ public enum JobhookMetrics {
         Counter(label: "jobhook_phase_changes_total", dimensions: [("type", type), ("phase", phase), ("level", level)]).increment()
     }
 
+    /// A write the state store refused (a full disk, a lost database): `StoreFaultLog`.
+    public static func storeWriteError() {
+        Counter(label: "jobhook_store_write_errors_total").increment()
+    }
+
     public static func ruleMatched(_ rule: String) {
         Counter(label: "jobhook_rule_matches_total", dimensions: [("rule", rule)]).increment()
     }

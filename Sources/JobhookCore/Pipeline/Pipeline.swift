@@ -30,6 +30,8 @@ public struct Pipeline: Service {
     let logger: Logger
     let observer: Observer?
     let now: @Sendable () -> Date
+    /// A full disk refuses every poll's record: said once per outage, not once per poll.
+    let storeFaults: StoreFaultLog
 
     public init(pollers: [Poller], watches: WatchList, store: any DeliveryStore, dispatcher: Dispatcher, config: ConfigSource,
                 logger: Logger, observer: Observer? = nil, now: @escaping @Sendable () -> Date = Date.init) {
@@ -41,6 +43,7 @@ public struct Pipeline: Service {
         self.logger = logger
         self.observer = observer
         self.now = now
+        storeFaults = StoreFaultLog(logger: logger, consequence: "changes are kept and recorded once it accepts them again")
     }
 
     /// Records every event until every poller's stream ends. Not cut short by graceful shutdown:
@@ -67,12 +70,11 @@ public struct Pipeline: Service {
         do throws(StoreError) {
             try await record(event, account: poller.account)
         } catch {
-            logger.error("cannot record; the change will be detected again", metadata: [
-                "job_id": "\(event.jobID ?? "")", "error": "\(error)",
-            ])
+            storeFaults.refused(error, metadata: ["job_id": "\(event.jobID ?? "")"])
             await poller.notRecorded(event)
             return false
         }
+        storeFaults.accepted()
         await poller.recorded(event)
         await observer?(event, poller.account)
         return true
@@ -124,7 +126,7 @@ public struct Pipeline: Service {
             let last = start == starts.last
             let deliveries = try await Self.record(                                                 // route → persist
                 slice, of: jobID, tree: tree, ending: last ? ending : nil, config: config, store: store, now: now,
-                phases: last ? nil : Dictionary(slice.map { ($0.uid, $0.to) }) { first, _ in first })
+                phases: last ? nil : Dictionary(slice.map { ($0.uid, $0.to) }) { _, later in later })
             for delivery in deliveries { JobhookMetrics.ruleMatched(delivery.rule) }
             if !deliveries.isEmpty { await dispatcher.wake() }                                       // dispatch
         }

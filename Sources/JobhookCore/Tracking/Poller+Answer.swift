@@ -73,7 +73,9 @@ extension Poller {
                 ])
             }
         }
-        var changes = PhaseTracker.changes(previous: phases, tree: tree, rootID: jobID, detectedAt: wallClock())
+        let refused = watched.refused
+        var changes = refused.changes + PhaseTracker.changes(
+            previous: refused.isEmpty ? phases : refused.overlaid(on: phases), tree: tree, rootID: jobID, detectedAt: wallClock())
         if account != CCEAccount.defaultName {
             for index in changes.indices { changes[index].account = account }
         }

@@ -74,6 +74,10 @@ public actor Poller: Service {
         var unsettled = 0
         /// Whether the log already said which of its nodes cannot be tracked (once per job).
         var warnedUntrackable = false
+        /// Changes the store refused that the next answer cannot detect again: phases the job
+        /// passed through while the store was failing (a full disk). Reported again ahead of what
+        /// the next answer adds (`RefusedChanges`).
+        var refused = RefusedChanges()
     }
 
     /// - Parameters:
@@ -155,6 +159,7 @@ public actor Poller: Service {
         switch event {
         case .changes(let changes, let tree):
             for change in changes { phases[change.uid] = change.to }
+            if let jobID = event.jobID { jobs[jobID]?.refused = RefusedChanges() }
             settle(event, pollAgain: !tree.isFinished)
             if tree.isFinished, let jobID = event.jobID { yieldAwaitingRecord(.finished(jobID: jobID, tree: tree), jobID: jobID) }
         case .finished(let jobID, _):
@@ -171,10 +176,36 @@ public actor Poller: Service {
         phases.merge(recorded) { known, _ in known }
     }
 
-    /// The consumer could not store `event` (the store failed): nothing is remembered, and the next
-    /// poll of the job, an interval later, reports the same changes again.
+    /// The consumer could not store `event` (the store failed): no phase is remembered, and the next
+    /// poll of the job, an interval later, reports the same changes again — with those the job has
+    /// meanwhile moved past kept in memory (`RefusedChanges`), so none is lost.
     public func notRecorded(_ event: PollerEvent) {
+        if case .changes(let changes, let tree) = event, let jobID = event.jobID, jobs[jobID] != nil {
+            let dropped = jobs[jobID]!.refused.keep(changes, tree: tree, rootID: jobID)
+            if dropped > 0 {
+                logger.error("the store has refused this job's changes for too long; the oldest are dropped", metadata: [
+                    "job": "\(jobID)", "dropped": "\(dropped)", "kept": "\(RefusedChanges.limit)",
+                ])
+            }
+        }
+        if !event.awaitsRecord, event.jobID != nil { reportAgainLater(event) }
         settle(event, pollAgain: true)
+    }
+
+    /// A job's end (timed out, expired, not found) the store refused: the job is no longer polled,
+    /// so nothing would detect it again — the same event is reported again an interval later.
+    private func reportAgainLater(_ event: PollerEvent) {
+        let clock = clock
+        let due = clock.now() + settings.interval
+        Task(executorPreference: executor) { [weak self] in
+            do { try await clock.sleepUntil(due) } catch { return }
+            await self?.reportAgain(event)
+        }
+    }
+
+    private func reportAgain(_ event: PollerEvent) {
+        guard !stopping else { return }
+        eventSink.yield(event)
     }
 
     /// One report fewer waits to be recorded; a job with none left goes back on the timetable.
