@@ -24,6 +24,17 @@ public struct CredentialsFromEnvironment: Sendable, Hashable {
     /// Both halves of an access key are set.
     public var hasAccessKey: Bool { accessKey != nil && secretKey != nil }
 
+    /// Why the variables cannot be used when only one half of an access key is set (nil otherwise):
+    /// a lone AK or SK is a mistake in the CI setup, and ignoring it would surface later as an
+    /// unauthenticated request. Names the variables only, never their values.
+    public var halfAccessKeyProblem: String? {
+        switch (accessKey, secretKey) {
+        case (.some, nil): "HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not; set both or neither"
+        case (nil, .some): "HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not; set both or neither"
+        default: nil
+        }
+    }
+
     /// An AK/SK signer from these variables, or nil when AK or SK is missing.
     public func signer(logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) -> AKSKSigner? {
         guard let accessKey, let secretKey else { return nil }

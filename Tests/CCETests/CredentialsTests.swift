@@ -18,6 +18,10 @@ import TestSupport
         #expect(credentials.hasAccessKey)
         #expect(credentials.signer(logger: .silent) != nil)
         #expect(CredentialsFromEnvironment(["HUAWEICLOUD_SDK_AK": "AK1"]).signer(logger: .silent) == nil)
+        #expect(credentials.halfAccessKeyProblem == nil)
+        #expect(CredentialsFromEnvironment(["HUAWEICLOUD_SDK_AK": "AK1"]).halfAccessKeyProblem?.contains("HUAWEICLOUD_SDK_SK is not") == true)
+        #expect(CredentialsFromEnvironment(["HUAWEICLOUD_SDK_SK": "SK1"]).halfAccessKeyProblem?.contains("HUAWEICLOUD_SDK_AK is not") == true)
+        #expect(CredentialsFromEnvironment([:]).halfAccessKeyProblem == nil)
     }
 
     @Test func staticTokenIsSentAsXAuthToken() async throws {

@@ -95,7 +95,24 @@ struct ConfigTests {
         let blank = ["HUAWEICLOUD_SDK_REGION": " ", "HUAWEICLOUD_SDK_AK": "AK", "HUAWEICLOUD_SDK_SK": " "]
         #expect(CCESettings.fromEnvironment(blank) == nil)
         #expect(AuthSettings.fromEnvironment(blank) == nil)
-        #expect(ConfigFixtures.problems("poll: {}\n", environment: blank) == ["rules.yaml:1:1: missing 'region' in cce (or set HUAWEICLOUD_SDK_REGION)"])
+        #expect(ConfigFixtures.problems("poll: {}\n", environment: blank) == [
+            "rules.yaml:1:1: missing 'region' in cce (or set HUAWEICLOUD_SDK_REGION)",
+            "rules.yaml:1:1: cce: HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not; set both or neither",
+        ])
+    }
+
+    /// A lone `HUAWEICLOUD_SDK_AK` (or `_SK`) used to be dropped without a word, leaving jobhook
+    /// unauthenticated; it is an error naming the variables, never their values.
+    @Test func halfAnSDKAccessKeyIsAnError() {
+        let region = ["HUAWEICLOUD_SDK_REGION": "cn-north-4"]
+        let akOnly = ConfigFixtures.problems("poll: {}\n", environment: region.merging(["HUAWEICLOUD_SDK_AK": "AKPLANTED"]) { $1 })
+        #expect(akOnly == ["rules.yaml:1:1: cce: HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not; set both or neither"])
+        let skOnly = ConfigFixtures.problems("poll: {}\n", environment: region.merging(["HUAWEICLOUD_SDK_SK": "SKPLANTED"]) { $1 })
+        #expect(skOnly == ["rules.yaml:1:1: cce: HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not; set both or neither"])
+        #expect(!(akOnly + skOnly).joined().contains("PLANTED"))
+        // An explicit auth in the file wins over the environment, so a stray half key is not its problem.
+        let explicit = "cce:\n  auth:\n    token: t\n"
+        #expect(ConfigFixtures.problems(explicit, environment: region.merging(["HUAWEICLOUD_SDK_AK": "AK"]) { $1 }).isEmpty)
     }
 
     @Test(arguments: [

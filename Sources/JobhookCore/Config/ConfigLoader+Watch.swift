@@ -38,6 +38,9 @@ extension ConfigLoader {
                     file: path, line: 1, column: 1,
                     message: "no config file and no region: pass --region or set HUAWEICLOUD_SDK_REGION")])
             }
+            if let problem = sdk.halfAccessKeyProblem {
+                throw ConfigError(problems: [ConfigProblem(file: path, line: 1, column: 1, message: problem)])
+            }
             let cce = CCESettings(region: region, projectID: sdk.projectID, auth: AuthSettings.fromEnvironment(environment))
             config = Config(cce: cce)
         }

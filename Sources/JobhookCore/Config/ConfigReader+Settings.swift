@@ -37,6 +37,9 @@ extension ConfigReader {
         if projectID == nil, section["project_id"] == nil {
             projectID = sdk.projectID
         }
+        if section["auth"] == nil, let problem = sdk.halfAccessKeyProblem {
+            report("\(path): \(problem)", at: section.node)
+        }
         let auth = section["auth"].flatMap { authSettings($0, section.path("auth")) } ?? AuthSettings(sdk)
         let timeout = duration(section, "timeout", default: .seconds(10))
         guard let region else { return nil }
