@@ -19,7 +19,10 @@ import TestSupport
         let root = Self.packageRoot()
         // The already built jobhook (no release build inside the test); the SDK peer is skipped by the
         // harness itself when PyPI cannot be reached.
-        let bench = try ChildProcess("/bin/bash", ["\(root)/bench/run", "--quick", "--jobhook", jobhookBinary()], directory: root)
+        // At the lowest CPU priority: the benchmark keeps both cores busy for a minute, and the timing
+        // tests running beside it in the suite must not starve (they failed on a 2-core machine).
+        let bench = try ChildProcess("/usr/bin/nice", ["-n", "19", "/bin/bash", "\(root)/bench/run", "--quick", "--jobhook", jobhookBinary()],
+                                     directory: root)
         // Killed after the timeout; the harness's own children die with it (PR_SET_PDEATHSIG).
         let status = await bench.waitForExit(timeout: .seconds(420))
         #expect(status == 0, "stdout:\n\(bench.stdout)\nstderr:\n\(bench.stderr)")
