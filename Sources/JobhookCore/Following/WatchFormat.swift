@@ -9,7 +9,7 @@ public enum WatchFormat {
         let time = clockTime(change.detectedAt)
         let indent = change.level == .subjob ? "  └ " : ""
         let reason = Job.isTerminal(change.to) && change.to == "Failed" ? reasonSuffix(change.job.reason) : ""
-        return "\(time) \(indent)\(change.job.type ?? "Job") \(change.uid) \(DeliveryPlanner.transition(change))\(reason)"
+        return PrintableText.escape("\(time) \(indent)\(change.job.type ?? "Job") \(change.uid) \(DeliveryPlanner.transition(change))") + reason
     }
 
     /// One JSON object per event, for `--json`; nil for events with nothing to say.
@@ -57,7 +57,7 @@ public enum WatchFormat {
         let mark = phase == "Success" ? "✓" : phase == "Failed" ? "✗" : "…"
         let name = job.resourceName.map { " \($0)" } ?? ""
         let reason = phase == "Failed" ? reasonSuffix(job.reason) : ""
-        lines.append("\(prefix)\(mark) \(job.type ?? "Job")\(name) \(phase)\(elapsed)\(reason)")
+        lines.append(prefix + PrintableText.escape("\(mark) \(job.type ?? "Job")\(name) \(phase)\(elapsed)") + reason)
         for (index, sub) in job.subJobs.enumerated() {
             let last = index == job.subJobs.count - 1
             walk(sub, prefix: childPrefix + (last ? "└─ " : "├─ "), childPrefix: childPrefix + (last ? "   " : "│  "), now: now, into: &lines)
@@ -66,7 +66,7 @@ public enum WatchFormat {
 
     private static func reasonSuffix(_ reason: String?) -> String {
         guard let reason, !reason.isEmpty else { return "" }
-        return ": " + reason.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return ": " + PrintableText.escape(reason)
     }
 
     private static func clockTime(_ date: Date) -> String {

@@ -46,7 +46,8 @@ public struct LineLogHandler: LogHandler {
         switch format {
         case .text:
             let fields = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.textValue($0.value))" }.joined(separator: " ")
-            return "\(time) \(level.rawValue.uppercased()) \(message)" + (fields.isEmpty ? "" : " " + fields)
+            // Escaped, so a newline in outside text cannot split one record into a forged second one.
+            return "\(time) \(level.rawValue.uppercased()) \(PrintableText.escape(message))" + (fields.isEmpty ? "" : " " + PrintableText.escape(fields))
         case .json:
             var object: [String: Any] = ["time": time, "level": level.rawValue, "msg": message, "logger": label]
             for (key, value) in metadata { object[key] = Self.jsonValue(value) }
