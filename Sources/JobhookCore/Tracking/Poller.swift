@@ -74,9 +74,9 @@ public actor Poller: Service {
         var unsettled = 0
         /// Whether the log already said which of its nodes cannot be tracked (once per job).
         var warnedUntrackable = false
-        /// Changes the store refused that the next answer cannot detect again: phases the job
-        /// passed through while the store was failing (a full disk). Reported again ahead of what
-        /// the next answer adds (`RefusedChanges`).
+        /// Changes the store refused (a full disk), so that a phase the job passes through while
+        /// the store fails is not lost. Reported again ahead of what the next answer adds
+        /// (`RefusedChanges`).
         var refused = RefusedChanges()
     }
 

@@ -1,14 +1,13 @@
 public import CCE
 
-/// The changes of one job that the store refused (a full disk, a lost database) and that the next
-/// answer cannot detect again.
+/// The changes of one job that the store refused (a full disk, a lost database), kept until recorded.
 ///
 /// The poller diffs every answer against the *recorded* phases, so a refused change is normally
 /// just detected again an interval later. Not so a phase the job passes through while the store is
 /// failing: recorded Initializing, refused "Initializing → Running", and by the next poll the job is
 /// Success — the diff says "Initializing → Success" and Running was never told. So the refused
-/// changes a later diff would not reproduce are kept here and reported again, ahead of the new
-/// diff, which starts from their phases (`overlaid(on:)`); the chain stays whole.
+/// changes are kept here and reported again, ahead of the new diff, which starts from their phases
+/// (`overlaid(on:)`); the chain stays whole.
 ///
 /// All of a refused report is kept (its changes share the polled tree, so a big tree costs its
 /// tree once): while a node's phase stays, the next diff reports nothing for it and the kept change
