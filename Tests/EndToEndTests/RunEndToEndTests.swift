@@ -145,7 +145,7 @@ import TestSupport
         let sent = await eventually(timeout: .seconds(30)) { receiver.requests.count >= 1 }
         // The dead letter is recorded just after the answer; on a busy machine that takes a moment.
         var listing = try await harness.run(["deliveries", "list", "--dead", "-c", config])
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + Duration.seconds(20).scaledForTests
         while !listing.stdout.contains("dead"), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(200))
             listing = try await harness.run(["deliveries", "list", "--dead", "-c", config])

@@ -88,7 +88,7 @@ struct DiscovererTests {
     /// Polls the store until its deliveries by job are `expected` (a plain loop: a closure here
     /// once made the compiler crash).
     static func waitForDeliveries(_ store: any DeliveryStore, _ expected: [String: Int], timeout: Duration = .seconds(10)) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
+        let deadline = ContinuousClock.now + timeout.scaledForTests
         while ContinuousClock.now < deadline {
             if try await deliveriesByJob(store) == expected { return true }
             try await Task.sleep(for: .milliseconds(20))

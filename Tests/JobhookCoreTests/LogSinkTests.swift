@@ -1,6 +1,7 @@
 import Foundation
 import JobhookCore
 import Synchronization
+import TestSupport
 import Testing
 
 /// The stderr writer: logging enqueues and returns; a stalled reader costs dropped lines, counted.
@@ -89,7 +90,7 @@ extension LogSinkTests.FullPipe {
     static func drainOnly(fd: Int32, until done: ([String]) -> Bool) -> [String] {
         var lines: [String] = []
         var partial: [UInt8] = []
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + Duration.seconds(10).scaledForTests
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while ContinuousClock.now < deadline {
             var waiter = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)

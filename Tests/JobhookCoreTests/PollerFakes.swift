@@ -3,6 +3,7 @@ import CurlHTTP
 import Foundation
 import JobhookCore
 import Synchronization
+import TestSupport
 
 /// A scripted `JobFetching` for pure scheduling tests: per job, a list of answers (the last repeats).
 final class PollerScriptedFetcher: JobFetching {
@@ -108,12 +109,12 @@ extension Job {
     }
 }
 
-/// Waits (in real time, bounded) until `condition` holds, advancing the test clock by `step` between checks.
+/// Waits (in real time, bounded and scaled by `testTimeScale`) until `condition` holds, advancing the test clock by `step` between checks.
 func pollerEventually(
     advancing clock: PollerTestClock? = nil, by step: Duration = .milliseconds(100),
     timeout: Duration = .seconds(10), _ condition: () -> Bool
 ) async -> Bool {
-    let limit = ContinuousClock.now + timeout
+    let limit = ContinuousClock.now + timeout.scaledForTests
     while ContinuousClock.now < limit {
         if condition() { return true }
         clock?.advance(by: step)
@@ -124,7 +125,7 @@ func pollerEventually(
 
 /// Waits (real time, clock untouched) until the poller's own state says `condition`.
 func pollerEventually(timeout: Duration = .seconds(10), _ condition: () async -> Bool) async -> Bool {
-    let limit = ContinuousClock.now + timeout
+    let limit = ContinuousClock.now + timeout.scaledForTests
     while ContinuousClock.now < limit {
         if await condition() { return true }
         try? await Task.sleep(for: .milliseconds(2))

@@ -4,6 +4,7 @@ import Foundation
 import JobhookCore
 @testable import JobhookServer
 import Logging
+import TestSupport
 import Testing
 
 /// Reload and housekeeping, driven directly over a real (in-memory) store.
@@ -64,7 +65,7 @@ struct DaemonPartsTests {
         housekeeping.gaugeInterval = .milliseconds(10)
         let running = Task { try await housekeeping.run() }
         defer { running.cancel() }
-        let limit = ContinuousClock.now + .seconds(10)
+        let limit = ContinuousClock.now + Duration.seconds(10).scaledForTests
         while ContinuousClock.now < limit, try await store.delivery("old-delivered") != nil {
             try await Task.sleep(for: .milliseconds(10))
         }
