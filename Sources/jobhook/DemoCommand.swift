@@ -63,7 +63,7 @@ struct DemoCommand: AsyncParsableCommand {
             """)
         let http = CurlClient()
         defer { http.shutdown() }
-        let store = try openStore(at: config.state.path)
+        let store = try openStore(at: config.state.path, exclusive: true)
         let daemon = try await startOrExit {
             try await Daemon.make(config: config, store: store, http: http, logger: logger, withAPI: false, onEvent: { event, _ in
                 if case .changes(let changes, _) = event {

@@ -25,7 +25,7 @@ struct RunCommand: AsyncParsableCommand {
         let loaded = try config.load()
         let http = CurlClient()
         defer { http.shutdown() }
-        let store = try openStore(at: loaded.state.path)
+        let store = try openStore(at: loaded.state.path, exclusive: true)
         let daemon = try await startOrExit {
             try await Daemon.make(
                 config: loaded, store: store, http: http, logger: logger,

@@ -6,15 +6,18 @@ import JobhookCore
 /// The one way a command opens the configured state store (`run`, `deliveries`, `demo`): on any
 /// problem, the store's own explanation (it names the file and what to do) and exit 1 — never a
 /// silent fresh start that would re-send everything.
-/// - Parameter mustExist: refuse a missing file instead of creating one (`deliveries`, where a new
-///   empty store would only hide a wrong path or working directory).
-func openStore(at path: String, mustExist: Bool = false) throws -> SQLiteStore {
+/// - Parameters:
+///   - mustExist: refuse a missing file instead of creating one (`deliveries`, where a new empty store
+///     would only hide a wrong path or working directory).
+///   - exclusive: the daemon's way (`run`, `demo`): hold the store's `StateLock`, so a second daemon on
+///     the same file refuses to start, naming this one.
+func openStore(at path: String, mustExist: Bool = false, exclusive: Bool = false) throws -> SQLiteStore {
     if mustExist, !FileManager.default.fileExists(atPath: path) {
         printError("jobhook: no state store at \(path) (check state.path in the config, or pass --state PATH)")
         throw ExitCode(1)
     }
     do {
-        return try SQLiteStore(path: path)
+        return try SQLiteStore(path: path, exclusive: exclusive)
     } catch {
         throw unusableStore(error)
     }

@@ -67,4 +67,43 @@ import TestSupport
         let missingID = try await harness.run(["deliveries", "drop"] + state)
         #expect(missingID.status == 2, "usage errors exit 2")
     }
+
+    /// The sweep re-sent a delivered notification with a plain `retry`: that now needs `--force`.
+    @Test func aDeliveredOneIsRetriedOnlyWithForce() async throws {
+        let harness = try await Harness(scenario: Self.scenario)
+        defer { harness.dir.cleanUp() }
+        let receiver = try LoopbackServer { _ in .status(204) }
+        defer { receiver.stop() }
+        let config = try harness.writeConfig(
+            receivers: """
+              - name: pipeline
+                url: \(receiver.url("/hook"))
+            """,
+            rules: """
+              - name: ready
+                match: {phase: Success, level: job}
+                notify: [pipeline]
+            """,
+            watch: ["job-ok"])
+        let daemon = try harness.startDaemon(config: config)
+        let sent = await eventually(timeout: .seconds(30)) { receiver.requests.count >= 1 }
+        try await Task.sleep(for: .milliseconds(500))
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0)
+        await harness.simulator.kill9()
+        try #require(sent, "stderr: \(daemon.stderr)")
+
+        let state = ["--state", harness.dir.file("state.sqlite")]
+        let all = try await harness.run(["deliveries", "list", "--all", "--json"] + state)
+        let delivered = try #require(Self.objects(all.stdout).first { $0["state"] as? String == "delivered" }, "\(all.stdout)")
+        let id = try #require(delivered["id"] as? String)
+
+        let refused = try await harness.run(["deliveries", "retry", id] + state)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("was delivered already; add --force"), "\(refused.stderr)")
+        let forced = try await harness.run(["deliveries", "retry", id, "--force"] + state)
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let listed = try await harness.run(["deliveries", "--json"] + state)
+        #expect(Self.objects(listed.stdout).map { $0["state"] as? String } == ["pending"], "\(listed.stdout)")
+    }
 }

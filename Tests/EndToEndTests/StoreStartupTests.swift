@@ -63,4 +63,21 @@ import TestSupport
         #expect(run.status == 2, "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.file("state.sqlite")), "a bad config opens no store")
     }
+
+    /// Two daemons on one file would both resume the same pending deliveries (the sweep saw each
+    /// webhook 9 times): the second refuses, naming the first; a SIGKILLed holder leaves no stale lock.
+    @Test func aSecondDaemonOnTheSameStoreRefusesNamingTheFirst() async throws {
+        let dir = try TempDirectory()
+        defer { dir.cleanUp() }
+        let config = try writeConfig(dir, state: dir.file("state.sqlite"))
+        let first = try ChildProcess(jobhookBinary(), ["run", "-c", config])
+        #expect(await first.waitForLine(containing: "running", in: .stderr) != nil, "\(first.stderr)")
+        let second = try await run(config)
+        #expect(second.status == 1, "\(second.stderr)")
+        #expect(second.stderr.contains("is in use by jobhook pid \(first.pid)"), "\(second.stderr)")
+        await first.kill9()
+        let third = try ChildProcess(jobhookBinary(), ["run", "-c", config])
+        #expect(await third.waitForLine(containing: "running", in: .stderr) != nil, "\(third.stderr)")
+        await third.kill9()
+    }
 }

@@ -62,7 +62,7 @@ final class FailingStore: DeliveryStore {
         try await store.deliveries(state: state, limit: limit)
     }
     func delivery(_ id: String) async throws(StoreError) -> Delivery? { try await store.delivery(id) }
-    func retry(_ id: String, now: Date) async throws(StoreError) -> Bool { try check(); return try await store.retry(id, now: now) }
+    func retry(_ id: String, force: Bool, now: Date) async throws(StoreError) -> RetryOutcome { try check(); return try await store.retry(id, force: force, now: now) }
     func drop(_ id: String) async throws(StoreError) -> Bool { try check(); return try await store.drop(id) }
     func prune(finishedBefore before: Date) async throws(StoreError) -> Int { try check(); return try await store.prune(finishedBefore: before) }
     func pendingCount() async throws(StoreError) -> Int { try await store.pendingCount() }

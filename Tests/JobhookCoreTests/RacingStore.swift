@@ -42,7 +42,7 @@ final class RacingStore: DeliveryStore {
     func update(_ delivery: Delivery) async throws(StoreError) { try await base.update(delivery) }
     func deliveries(state: Delivery.State?, limit: Int) async throws(StoreError) -> [Delivery] { try await base.deliveries(state: state, limit: limit) }
     func delivery(_ id: String) async throws(StoreError) -> Delivery? { try await base.delivery(id) }
-    func retry(_ id: String, now: Date) async throws(StoreError) -> Bool { try await base.retry(id, now: now) }
+    func retry(_ id: String, force: Bool, now: Date) async throws(StoreError) -> RetryOutcome { try await base.retry(id, force: force, now: now) }
     func drop(_ id: String) async throws(StoreError) -> Bool { try await base.drop(id) }
     func prune(finishedBefore before: Date) async throws(StoreError) -> Int { try await base.prune(finishedBefore: before) }
     func pendingCount() async throws(StoreError) -> Int { try await base.pendingCount() }

@@ -78,13 +78,23 @@ struct StoreTests {
         #expect(try await store.deliveries(state: .dead, limit: 10).map(\.id) == ["dead"])
 
         let later = S.t0.addingTimeInterval(500)
-        #expect(try await store.retry("dead", now: later))
+        #expect(try await store.retry("dead", force: false, now: later) == .requeued)
         let retried = try #require(try await store.delivery("dead"))
         #expect(retried.state == .pending)
         #expect(retried.attempts == 0)
         #expect(retried.nextAttemptAt == later)
         #expect(retried.finishedAt == nil)
-        #expect(try await store.retry("nope", now: later) == false)
+        #expect(try await store.retry("nope", force: false, now: later) == .unknown)
+
+        // A delivered one is sent again only when forced: the receiver would get it twice.
+        var delivered = retried
+        delivered.state = .delivered
+        delivered.finishedAt = later
+        try await store.update(delivered)
+        #expect(try await store.retry("dead", force: false, now: later) == .alreadyDelivered)
+        #expect(try await store.delivery("dead")?.state == .delivered)
+        #expect(try await store.retry("dead", force: true, now: later) == .requeued)
+        #expect(try await store.delivery("dead")?.state == .pending)
 
         #expect(try await store.drop("other"))
         #expect(try await store.drop("other") == false)

@@ -125,6 +125,18 @@ struct APITests {
             #expect(try await api.send("POST", "/v1/deliveries/evt_1/retry").status == 200)
             #expect(try await api.store.delivery("evt_1")?.state == .pending)
             #expect(try await api.send("POST", "/v1/deliveries/evt_nope/retry").status == 404)
+
+            // A delivered one goes out again only with force=true: 409 otherwise.
+            var delivered = try #require(try await api.store.delivery("evt_1"))
+            delivered.state = .delivered
+            delivered.finishedAt = Date()
+            try await api.store.update(delivered)
+            let conflict = try await api.send("POST", "/v1/deliveries/evt_1/retry")
+            #expect(conflict.status == 409)
+            #expect((try H.object(conflict)["error"] as? String)?.contains("force=true") == true)
+            #expect(try await api.store.delivery("evt_1")?.state == .delivered)
+            #expect(try await api.send("POST", "/v1/deliveries/evt_1/retry?force=true").status == 200)
+            #expect(try await api.store.delivery("evt_1")?.state == .pending)
         }
     }
 

@@ -106,8 +106,9 @@ public protocol DeliveryStore: Sendable {
     func update(_ delivery: Delivery) async throws(StoreError)
     func deliveries(state: Delivery.State?, limit: Int) async throws(StoreError) -> [Delivery]
     func delivery(_ id: String) async throws(StoreError) -> Delivery?
-    /// Puts a dead (or pending) delivery back to pending, due now, keeping its id. False when unknown.
-    func retry(_ id: String, now: Date) async throws(StoreError) -> Bool
+    /// Puts a dead (or pending) delivery back to pending, due now, keeping its id. A delivered one
+    /// only with `force`: re-driving it sends the receiver the same notification again.
+    func retry(_ id: String, force: Bool, now: Date) async throws(StoreError) -> RetryOutcome
     /// Deletes a delivery. False when unknown.
     func drop(_ id: String) async throws(StoreError) -> Bool
     /// Forgets delivered and dead entries finished before `before` (bounded history).

@@ -77,13 +77,17 @@ extension SQLiteStore {
 
     /// A re-driven delivery starts a fresh round of attempts (so `max_attempts` applies anew) and keeps
     /// its id and creation time, so receivers still dedup it and latency stays honest.
-    public func retry(_ id: String, now: Date) async throws(StoreError) -> Bool {
+    public func retry(_ id: String, force: Bool, now: Date) async throws(StoreError) -> RetryOutcome {
         try await write { db in
+            guard let state = try String.fetchOne(db, sql: "SELECT state FROM deliveries WHERE id = ?", arguments: [id]) else {
+                return .unknown
+            }
+            if state == Delivery.State.delivered.rawValue, !force { return .alreadyDelivered }
             try db.execute(sql: """
                 UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?, finished_at = NULL
                 WHERE id = ?
                 """, arguments: [now.timeIntervalSince1970, id])
-            return db.changesCount > 0
+            return .requeued
         }
     }
 

@@ -10,17 +10,26 @@ public final class SQLiteStore: DeliveryStore, Sendable {
     public let path: String
     let writer: any DatabaseWriter
     let now: @Sendable () -> Date
+    /// Held for the store's life when opened `exclusive` (the daemon); nil for readers and `:memory:`.
+    let lock: StateLock?
 
     /// How long a write waits for another process's lock before failing.
     public static let busyTimeout: TimeInterval = 5
 
-    /// Opens (creating if missing) and migrates the store at `path`.
-    /// `now` stamps watch and phase updates (`updated_at`); tests inject it.
-    public init(path: String, now: @escaping @Sendable () -> Date = Date.init) throws(StoreError) {
+    /// Opens (creating if missing, readable by its owner only: it holds stored requests with their
+    /// tokens) and migrates the store at `path`.
+    /// - Parameters:
+    ///   - exclusive: take `StateLock` first and hold it while the store lives — the daemon's way, so
+    ///     a second daemon on the same file refuses to start instead of sending everything twice.
+    ///   - now: stamps watch and phase updates (`updated_at`); tests inject it.
+    public init(path: String, exclusive: Bool = false, now: @escaping @Sendable () -> Date = Date.init) throws(StoreError) {
         self.path = path
         self.now = now
         do {
-            try Self.refuseDirectory(path)
+            try Self.refuseNonRegularFile(path)
+            lock = exclusive ? try StateLock.acquire(storePath: path) : nil
+            try Self.createPrivately(path)
+            try Self.refuseForeign(path)
             let pool = try DatabasePool(path: path, configuration: Self.configuration())
             try Self.prepare(pool, path: path)
             // The checks before migrating opened a reader on the old schema; a statement it prepared
@@ -37,6 +46,7 @@ public final class SQLiteStore: DeliveryStore, Sendable {
     private init(queue: DatabaseQueue, now: @escaping @Sendable () -> Date) throws(StoreError) {
         path = ":memory:"
         self.now = now
+        lock = nil
         do {
             try Self.prepare(queue, path: path)
         } catch let error as StoreError {
@@ -90,14 +100,10 @@ public final class SQLiteStore: DeliveryStore, Sendable {
         }
         try migrator.migrate(writer)
         // A read-only file still opens and reads fine; find out now rather than at the first change.
-        try writer.write { db in try db.execute(sql: "PRAGMA user_version = 1") }
-    }
-
-    /// SQLite reports a directory only as "unable to open": say what it is.
-    private static func refuseDirectory(_ path: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw StoreError(.unwritable, path: path, message: "is a directory; state.path must name a file (for example \(path)/jobhook-state.sqlite)")
+        // The same write marks the file as ours (`refuseForeign`).
+        try writer.write { db in
+            try db.execute(sql: "PRAGMA user_version = 1")
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
         }
     }
 

@@ -11,6 +11,10 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case newerVersion
         /// The disk is full.
         case diskFull
+        /// Another daemon holds the store (`StateLock`).
+        case inUse
+        /// Another application's SQLite database, or a path that is not a regular file.
+        case foreign
         /// Anything else SQLite reported.
         case io
         /// A `group_wait` group closed (or another opened) between planning a poll's deliveries and

@@ -16,7 +16,7 @@ extension APIServer {
         public var watch: @Sendable (_ jobID: String) async throws -> Watch?
         public var deliveries: @Sendable (_ state: Delivery.State?, _ limit: Int) async throws -> [Delivery]
         /// False when the id is unknown (404). The daemon should also wake the dispatcher.
-        public var retryDelivery: @Sendable (_ id: String) async throws -> Bool
+        public var retryDelivery: @Sendable (_ id: String, _ force: Bool) async throws -> RetryOutcome
         /// nil when ready; otherwise why not (503 on `/readyz`).
         public var readiness: @Sendable () async -> String?
         /// Prometheus text exposition for `/metrics`.
@@ -31,7 +31,7 @@ extension APIServer {
             watches: @escaping @Sendable () async throws -> [Watch],
             watch: @escaping @Sendable (String) async throws -> Watch?,
             deliveries: @escaping @Sendable (Delivery.State?, Int) async throws -> [Delivery],
-            retryDelivery: @escaping @Sendable (String) async throws -> Bool,
+            retryDelivery: @escaping @Sendable (String, Bool) async throws -> RetryOutcome,
             readiness: @escaping @Sendable () async -> String? = { nil },
             metrics: @escaping @Sendable () async -> String = { "" }
         ) {
@@ -57,10 +57,10 @@ extension APIServer {
                 watches: { try await store.watches() },
                 watch: { try await store.watch($0) },
                 deliveries: { try await store.deliveries(state: $0, limit: $1) },
-                retryDelivery: { id in
-                    let found = try await store.retry(id, now: Date())
-                    if found { await engine.dispatcher.wake() }
-                    return found
+                retryDelivery: { id, force in
+                    let outcome = try await store.retry(id, force: force, now: Date())
+                    if outcome == .requeued { await engine.dispatcher.wake() }
+                    return outcome
                 }
             )
         }

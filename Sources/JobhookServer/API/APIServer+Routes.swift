@@ -71,10 +71,17 @@ extension APIServer {
             let deliveries = try await hooks.deliveries(state, limit)
             return JSONResponse.make(status: .ok, DeliveryListBody(deliveries: deliveries.map(DeliveryBody.init)))
         }
-        router.post("/v1/deliveries/{id}/retry") { _, context in
+        router.post("/v1/deliveries/{id}/retry") { request, context in
             let id = try context.parameters.require("id")
-            guard try await hooks.retryDelivery(id) else { throw APIError(.notFound, "no delivery \(id)") }
-            return JSONResponse.make(status: .ok, ["id": id, "state": Delivery.State.pending.rawValue])
+            let force = request.uri.queryParameters["force"].map { $0 == "true" || $0 == "1" } ?? false
+            switch try await hooks.retryDelivery(id, force) {
+            case .requeued:
+                return JSONResponse.make(status: .ok, ["id": id, "state": Delivery.State.pending.rawValue])
+            case .unknown:
+                throw APIError(.notFound, "no delivery \(id)")
+            case .alreadyDelivered:
+                throw APIError(.conflict, "delivery \(id) was delivered already; POST …/retry?force=true sends it again")
+            }
         }
 
         refuseOtherMethods(on: router, [
