@@ -14,7 +14,8 @@ struct ConfigProblemTests {
          "rules.yaml:3:5: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence)"),
         ("cce:\n  region: r\nwatch: {jobs: [${JOB}]}\n",
          "rules.yaml:3:17: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence); quote values containing ${…} or {{…}} inside [ ] or { }"),
-        ("cce:\n  region: r\n  region: s\n", "rules.yaml:2:3: duplicate key 'region' in one mapping"),
+        ("cce:\n  region: r\n  region: s\n", "rules.yaml:2:3: duplicate key 'region' in one mapping: it appears again below (only one may stay)"),
+        ("cce:\n  region: [[[[\n" + String(repeating: "[", count: 1100) + "\n", "rules.yaml:3:1: YAML nested too deeply (libyaml allows 1,000 levels)"),
         // unknown keys, at every level
         (head + "poll:\n  intervall: 5s\n",
          "rules.yaml:4:3: unknown key 'intervall' in poll (expected: interval, concurrency, max_rps, job_timeout)"),
@@ -54,6 +55,17 @@ struct ConfigProblemTests {
         // URLs
         (head + "receivers:\n  - name: a\n    url: ftp://files.example/h\n", "rules.yaml:5:10: receiver 'a'.url: scheme 'ftp' is not http or https"),
         (head + "receivers:\n  - name: a\n    url: not a url\n", "rules.yaml:5:10: receiver 'a'.url: the value is not an absolute http or https URL"),
+        (head + "receivers:\n  - name: a\n    url: https://a.example/h i\n",
+         "rules.yaml:5:10: receiver 'a'.url: the URL contains a space or a control character; percent-encode it (a space is %20)"),
+        (head + "receivers:\n  - name: a\n    url: https://a.example:99999/h\n", "rules.yaml:5:10: receiver 'a'.url: port 99999 does not exist (1 to 65535)"),
+        (head + "receivers:\n  - name: a\n    url: https://bücher.example/h\n",
+         "rules.yaml:5:10: receiver 'a'.url: the host is not ASCII; write an internationalized name in its punycode form (xn--…)"),
+        (head + "receivers:\n  - name: a\n    url: https://a.example/h\n    signing: {hmac: {secret: s, header: Bad Header}}\n",
+         "rules.yaml:6:41: receiver 'a'.signing.hmac.header: 'Bad Header' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)"),
+        (head + "receivers:\n  - name: a\n    url: https://a.example/h\n    headers: {\"X-A\\r\\nX-B\": v}\n",
+         "rules.yaml:6:15: receiver 'a'.headers: 'X-A\\r\\nX-B' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)"),
+        (head + "receivers:\n  - name: a\n    url: https://a.example/h\n    text: 'Hi {{> footer}}'\n",
+         "rules.yaml:6:11: receiver 'a'.text: template does not parse: partials ('{{> name}}') and inheritance ('{{< name}}', '{{$ name}}') are not supported: write the text out (template line 1, column 4)"),
         (head + "  endpoint: file:///etc/passwd\n", "rules.yaml:3:13: cce.endpoint: expected an http or https URL (got 'file:///etc/passwd')"),
         // environment
         ("cce:\n  region: ${NO_SUCH_VAR}\n", "rules.yaml:2:11: cce.region: environment variable NO_SUCH_VAR is not set"),

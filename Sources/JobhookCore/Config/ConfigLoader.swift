@@ -18,16 +18,13 @@ public enum ConfigLoader {
     }
 
     public static func parse(yaml: String, file: String, environment: [String: String]) throws(ConfigError) -> Config {
-        var reader = ConfigReader(file: file, environment: environment)
-        let root: Node
-        do {
-            root = try Yams.compose(yaml: yaml) ?? Node.mapping(Node.Mapping([]))
-        } catch {
-            throw ConfigError(problems: [syntaxProblem(error, file: file, yaml: yaml)])
-        }
+        let composed = ConfigComposer(file: file).compose(yaml)
+        guard let root = composed.root else { throw ConfigError(problems: composed.problems) }
+        var reader = ConfigReader(file: file, environment: environment, skippedKeys: composed.skippedKeys)
         let config = reader.config(root)
-        guard reader.problems.isEmpty, let config else {
-            throw ConfigError(problems: reader.problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+        let problems = composed.problems + reader.problems
+        guard problems.isEmpty, let config else {
+            throw ConfigError(problems: problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
         }
         var result = config
         result.sourcePath = file
@@ -45,6 +42,9 @@ public enum ConfigLoader {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
+            if problem.hasPrefix("Maximum nesting level") {
+                return at(mark, "YAML nested too deeply (libyaml allows 1,000 levels)")
+            }
             let detail = context.map { " (\($0.text))" } ?? ""
             return at(mark, "YAML syntax error: \(problem)\(detail)\(flowHint(yaml, mark))")
         case .duplicatedKeysInMapping(let duplicates, let context):

@@ -22,6 +22,9 @@ extension ConfigReader {
             let secret = requiredString(h, "secret")
             let defaults = HMACSigning(secret: Secret(""))
             let header = optionalString(h, "header") ?? defaults.header
+            if !HeaderName.isValid(header), let node = h["header"] {
+                report("\(h.path("header")): '\(HeaderName.shown(header))' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)", at: node)
+            }
             let prefix = optionalString(h, "prefix") ?? defaults.prefix
             if let secret { hmac = HMACSigning(secret: Secret(secret), header: header, prefix: prefix) }
         }

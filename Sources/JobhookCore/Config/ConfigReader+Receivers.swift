@@ -83,17 +83,16 @@ extension ConfigReader {
         return names.dropLast().joined(separator: ", ") + " and " + last
     }
 
-    /// The URL usually holds the receiver's credential: messages name its scheme at most.
+    /// The URL usually holds the receiver's credential: messages say what is wrong, never the value.
     mutating func webhookURL(_ r: Fields) -> WebhookURL? {
         guard let text = requiredString(r, "url") else { return nil }
-        if let url = WebhookURL(text) { return url }
-        let scheme = URLComponents(string: text)?.scheme
-        if let scheme, scheme.lowercased() != "http", scheme.lowercased() != "https" {
-            report("\(r.path("url")): scheme '\(scheme.clipped)' is not http or https", at: r["url"]!)
-        } else {
-            report("\(r.path("url")): the value is not an absolute http or https URL", at: r["url"]!)
+        switch WebhookURL.parse(text) {
+        case .success(let url):
+            return url
+        case .failure(let problem):
+            report("\(r.path("url")): \(problem)", at: r["url"]!)
+            return nil
         }
-        return nil
     }
 
     mutating func receiverHeaders(_ node: Node, _ path: String) -> [Receiver.Header] {
@@ -103,10 +102,9 @@ extension ConfigReader {
         }
         var headers: [Receiver.Header] = []
         for (key, value) in mapping {
-            guard let name = key.scalar?.string, !name.isEmpty,
-                  name.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0 != ":" && $0.value < 127 })
-            else {
-                report("\(path): '\(key.scalar?.string.clipped ?? "")' is not a valid header name", at: key)
+            guard let name = key.scalar?.string, HeaderName.isValid(name) else {
+                let shown = HeaderName.shown(key.scalar?.string ?? "")
+                report("\(path): '\(shown)' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)", at: key)
                 continue
             }
             if Self.reservedHeaders.contains(name.lowercased()) {

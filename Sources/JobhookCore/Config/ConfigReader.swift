@@ -9,10 +9,14 @@ struct ConfigReader {
     private(set) var problems: [ConfigProblem] = []
     /// The CCE accounts' names, once read: a rule's `account:` must name one of them.
     var accountNames: [String] = []
+    /// Keys `ConfigComposer` renamed because they were duplicates (already reported): skipped, so the
+    /// later occurrence is the one read and the renamed one is not reported again as unknown.
+    let skippedKeys: Set<ConfigComposer.Position>
 
-    init(file: String, environment: [String: String]) {
+    init(file: String, environment: [String: String], skippedKeys: Set<ConfigComposer.Position> = []) {
         self.file = file
         self.environment = environment
+        self.skippedKeys = skippedKeys
     }
 
     mutating func report(_ message: String, at mark: Mark?) {
@@ -32,6 +36,7 @@ struct ConfigReader {
         }
         var fields = Fields(path: path, node: node)
         for (key, value) in mapping {
+            if let mark = key.mark, skippedKeys.contains(ConfigComposer.Position(line: mark.line, column: mark.column)) { continue }
             guard let name = key.scalar?.string else {
                 report("\(path): keys must be plain strings", at: key)
                 continue

@@ -6,13 +6,46 @@ import Foundation
 public struct WebhookURL: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
     public let reveal: String
 
-    /// Nil unless the text is an absolute `http` or `https` URL with a host.
+    private init(checked text: String) { reveal = text }
+
+    /// Nil unless `parse` accepts the text.
     public init?(_ text: String) {
-        guard let components = URLComponents(string: text),
-              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = components.host, !host.isEmpty
-        else { return nil }
-        reveal = text
+        guard case .success(let url) = Self.parse(text) else { return nil }
+        self = url
+    }
+
+    /// What a person can fix, worded without the value (it is usually a secret).
+    public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// An absolute `http` or `https` URL that libcurl can send to: no spaces or control characters,
+    /// an ASCII host (libcurl's IDN support varies; punycode always works) and a port that exists.
+    /// Anything less would pass `check` and be a dead letter on its first attempt.
+    public static func parse(_ text: String) -> Result<WebhookURL, Problem> {
+        guard let match = text.prefixMatch(of: #/([A-Za-z][A-Za-z0-9+.\-]*):\/\//#) else {
+            return .failure(Problem(description: "the value is not an absolute http or https URL"))
+        }
+        let scheme = match.output.1.lowercased()
+        guard scheme == "http" || scheme == "https" else {
+            return .failure(Problem(description: "scheme '\(scheme.clipped)' is not http or https"))
+        }
+        if text.unicodeScalars.contains(where: { $0.properties.isWhitespace || PrintableText.needsEscape($0) }) {
+            return .failure(Problem(description: "the URL contains a space or a control character; percent-encode it (a space is %20)"))
+        }
+        guard let components = URLComponents(string: text) else {
+            return .failure(Problem(description: "the value is not a well-formed URL (percent-encode characters outside the URL alphabet)"))
+        }
+        guard let host = components.host, !host.isEmpty else {
+            return .failure(Problem(description: "the URL has no host"))
+        }
+        guard host.unicodeScalars.allSatisfy(\.isASCII) else {
+            return .failure(Problem(description: "the host is not ASCII; write an internationalized name in its punycode form (xn--…)"))
+        }
+        if let port = components.port, !(1...65535).contains(port) {
+            return .failure(Problem(description: "port \(port) does not exist (1 to 65535)"))
+        }
+        return .success(WebhookURL(checked: text))
     }
 
     public var description: String { Self.redact(reveal) }

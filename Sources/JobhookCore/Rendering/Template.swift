@@ -22,6 +22,11 @@ public struct Template: Sendable, CustomStringConvertible {
         guard !source.contains("{{%") else {
             throw TemplateError(message: "'{{%' pragmas are not allowed: jobhook chooses the escaping", line: 1, column: 1)
         }
+        if let include = source.firstMatch(of: #/\{\{\s*[<>$]/#) {
+            // There is no template library to include from: the tag would render as nothing.
+            let (line, column) = Self.position(of: include.range.lowerBound, in: source)
+            throw TemplateError(message: "partials ('{{> name}}') and inheritance ('{{< name}}', '{{$ name}}') are not supported: write the text out", line: line, column: column)
+        }
         let pragma = escaping.pragma
         do {
             parsed = try MustacheTemplate(string: pragma + source)
@@ -44,6 +49,14 @@ public struct Template: Sendable, CustomStringConvertible {
     }
 
     public var description: String { source }
+
+    /// 1-based line and column (in characters) of `index`.
+    static func position(of index: String.Index, in text: String) -> (line: Int, column: Int) {
+        let before = text[..<index]
+        let line = before.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+        let column = before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
+        return (line, column)
+    }
 
     static func describe(_ error: any Error) -> String {
         // The scanner's only error (internal type): it ran off the end looking for a closing '}}'.
