@@ -41,7 +41,7 @@ struct SendTestCommand: AsyncParsableCommand {
         switch outcome {
         case .delivered:
             print("delivered")
-        case .retryable(let reason, _):
+        case .retryable(let reason, _, _):
             print("not delivered (would be retried): \(reason)")
             throw ExitCode(1)
         case .permanent(let reason):

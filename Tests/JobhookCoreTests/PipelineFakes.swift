@@ -53,9 +53,11 @@ final class FailingStore: DeliveryStore {
     func setWatchState(_ jobID: String, _ state: Watch.State, at: Date) async throws(StoreError) {
         try check(); try await store.setWatchState(jobID, state, at: at)
     }
-    func dueDeliveries(now: Date, limit: Int, excluding: Set<String>) async throws(StoreError) -> [Delivery] {
-        try await store.dueDeliveries(now: now, limit: limit, excluding: excluding)
+    func dueDeliveries(now: Date, limit: Int, excluding: Set<String>, excludingReceivers: Set<String>) async throws(StoreError) -> [Delivery] {
+        try await store.dueDeliveries(now: now, limit: limit, excluding: excluding, excludingReceivers: excludingReceivers)
     }
+    func oldestPending(receiver: String, now: Date) async throws(StoreError) -> Delivery? { try await store.oldestPending(receiver: receiver, now: now) }
+    func requeueInCreationOrder(receiver: String) async throws(StoreError) -> Int { try check(); return try await store.requeueInCreationOrder(receiver: receiver) }
     func nextAttemptDate() async throws(StoreError) -> Date? { try await store.nextAttemptDate() }
     func update(_ delivery: Delivery) async throws(StoreError) { try check(); try await store.update(delivery) }
     func deliveries(state: Delivery.State?, limit: Int) async throws(StoreError) -> [Delivery] {

@@ -72,7 +72,7 @@ import TestSupport
             #expect(outcome.label == "permanent")
         }
         let slow = try await Self.attempt(preset: "feishu") { _ in .json(#"{"code":11232,"msg":"frequency limited"}"#) }
-        guard case .retryable(_, let after) = slow.outcome else { Issue.record("expected retryable, got \(slow.outcome)"); return }
+        guard case .retryable(_, let after, _) = slow.outcome else { Issue.record("expected retryable, got \(slow.outcome)"); return }
         #expect(after != nil)
     }
 
@@ -96,7 +96,7 @@ import TestSupport
 
     @Test func dingTalkTooFastWaitsAMinuteAndKeywordFailureIsPermanent() async throws {
         let slow = try await Self.attempt(preset: "dingtalk") { _ in .json(#"{"errcode":130101,"errmsg":"send too fast, exceed 20 times per minute"}"#) }
-        guard case .retryable(_, let after) = slow.outcome else { Issue.record("expected retryable, got \(slow.outcome)"); return }
+        guard case .retryable(_, let after, _) = slow.outcome else { Issue.record("expected retryable, got \(slow.outcome)"); return }
         #expect((after ?? .zero) >= .seconds(60))
         for code in [310000, 300005] {
             let outcome = try await Self.attempt(preset: "dingtalk") { _ in .json(#"{"errcode":\#(code),"errmsg":"x"}"#) }.outcome
@@ -138,7 +138,7 @@ import TestSupport
             #expect(outcome.reason.contains(text))
         }
         let limited = try await Self.attempt(preset: "slack") { _ in .text("rate_limited", status: 429, headers: [HTTPHeader("Retry-After", "3")]) }.outcome
-        #expect(limited == .retryable(reason: "HTTP 429: rate_limited", retryAfter: .seconds(3)))
+        #expect(limited == .retryable(reason: "HTTP 429: rate_limited", retryAfter: .seconds(3), receiverDown: true))
     }
 
     // MARK: - Teams
@@ -170,7 +170,7 @@ import TestSupport
         let limited = try await Self.attempt(preset: "discord") { _ in
             .json(#"{"message":"You are being rate limited.","retry_after":4.25,"global":false}"#, status: 429)
         }.outcome
-        #expect(limited == .retryable(reason: "HTTP 429: Discord rate limit", retryAfter: .milliseconds(4250)))
+        #expect(limited == .retryable(reason: "HTTP 429: Discord rate limit", retryAfter: .milliseconds(4250), receiverDown: true))
         let gone = try await Self.attempt(preset: "discord") { _ in .json(#"{"message":"Unknown Webhook","code":10015}"#, status: 404) }.outcome
         #expect(gone.label == "permanent")
     }

@@ -35,9 +35,11 @@ final class RacingStore: DeliveryStore {
     func knownPhases() async throws(StoreError) -> [String: String] { try await base.knownPhases() }
     func record(_ poll: PollRecord) async throws(StoreError) { try await base.record(poll) }
     func setWatchState(_ jobID: String, _ state: Watch.State, at: Date) async throws(StoreError) { try await base.setWatchState(jobID, state, at: at) }
-    func dueDeliveries(now: Date, limit: Int, excluding: Set<String>) async throws(StoreError) -> [Delivery] {
-        try await base.dueDeliveries(now: now, limit: limit, excluding: excluding)
+    func dueDeliveries(now: Date, limit: Int, excluding: Set<String>, excludingReceivers: Set<String>) async throws(StoreError) -> [Delivery] {
+        try await base.dueDeliveries(now: now, limit: limit, excluding: excluding, excludingReceivers: excludingReceivers)
     }
+    func oldestPending(receiver: String, now: Date) async throws(StoreError) -> Delivery? { try await base.oldestPending(receiver: receiver, now: now) }
+    func requeueInCreationOrder(receiver: String) async throws(StoreError) -> Int { try await base.requeueInCreationOrder(receiver: receiver) }
     func nextAttemptDate() async throws(StoreError) -> Date? { try await base.nextAttemptDate() }
     func update(_ delivery: Delivery) async throws(StoreError) { try await base.update(delivery) }
     func deliveries(state: Delivery.State?, limit: Int) async throws(StoreError) -> [Delivery] { try await base.deliveries(state: state, limit: limit) }

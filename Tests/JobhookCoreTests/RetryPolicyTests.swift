@@ -100,7 +100,7 @@ struct SeededDraws {
         #expect(RetryAfter.parse("Sun, 06 Nov 1994 08:50:37 GMT", now: now) == .seconds(60))
         #expect(RetryAfter.parse("soon", now: now) == nil)
         let response = HTTPResponse(status: 503, headers: [HTTPHeader("Retry-After", "2")])
-        #expect(Outcome.classify(response, now: now) == .retryable(reason: "HTTP 503", retryAfter: .seconds(2)))
+        #expect(Outcome.classify(response, now: now) == .retryable(reason: "HTTP 503", retryAfter: .seconds(2), receiverDown: true))
     }
 
     @Test(arguments: [HTTPError.Kind.dns, .connectionRefused, .connectFailed, .timeout, .tls, .connectionLost])

@@ -46,12 +46,48 @@ extension Dispatcher {
             unrecorded[updated.id] = updated
         }
         log(updated, outcome: outcome)
-        if sent { JobhookMetrics.attempt(receiver: delivery.receiver, outcome: outcome.label) }
+        if sent, let target {
+            JobhookMetrics.attempt(receiver: delivery.receiver, outcome: outcome.label)
+            let retryAt: Date? = if case .retry(let next) = decision { next } else { nil }
+            let random = random
+            let change = outages.record(delivery.receiver, outcome: outcome, retryAt: retryAt, now: at) {
+                target.retry.backoff(beforeRetry: $0, random: random)
+            }
+            await noteOutage(change, receiver: delivery.receiver)
+        }
         if updated.state != .pending {
             JobhookMetrics.finished(receiver: delivery.receiver, result: updated.state.rawValue,
                                     latencySeconds: at.timeIntervalSince(delivery.createdAt))
         }
         observer?(updated, outcome)
+    }
+
+    /// Says when a receiver goes down and comes back (once each, not per delivery), and on its return
+    /// puts what it missed back in creation order.
+    private func noteOutage(_ change: ReceiverOutages.Change, receiver: String) async {
+        switch change {
+        case .none, .stillDown:
+            return
+        case .wentDown(let outage):
+            JobhookMetrics.receiverDown(receiver, true)
+            logger.warning("receiver is down; its deliveries wait while one probe at a time finds out when it is back", metadata: [
+                "receiver": "\(receiver)", "error": "\(outage.reason)", "next_probe_at": "\(outage.probeAt)",
+            ])
+        case .recovered(let outage):
+            JobhookMetrics.receiverDown(receiver, false)
+            var metadata: Logger.Metadata = [
+                "receiver": "\(receiver)", "down_seconds": "\(Int(now().timeIntervalSince(outage.since)))",
+                "failed_attempts": "\(outage.failures)",
+            ]
+            do {
+                metadata["requeued"] = "\(try await store.requeueInCreationOrder(receiver: receiver))"
+            } catch {
+                // Only the order suffers: the retried ones go out when their own backoff ends.
+                storeFaults.refused(error, metadata: ["receiver": "\(receiver)"])
+            }
+            logger.info("receiver is back; sending what it missed in the order it happened", metadata: metadata)
+            queueChanged = true
+        }
     }
 
     private func finish(_ delivery: Delivery) {

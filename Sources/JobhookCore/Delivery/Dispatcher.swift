@@ -5,7 +5,8 @@ public import ServiceLifecycle
 
 /// Drives the delivery queue: takes due deliveries from the store, makes one attempt each through
 /// the HTTP client, and writes back what the retry policy decides. Receivers are independent lanes:
-/// a slow or dead receiver holds only its own `maxInFlight` slots.
+/// a slow or dead receiver holds only its own `maxInFlight` slots, and a receiver that is down as a
+/// whole gets one probe at a time instead of every delivery's retries (`ReceiverOutages`).
 ///
 /// Attempts are child tasks of a task group owned by `run()`. On graceful shutdown (or `drain`) no
 /// new attempt starts, the ones in flight get `drainDeadline` to finish, then they are cancelled;
@@ -36,6 +37,8 @@ public actor Dispatcher: Service {
     static let maxUnrecorded = 1_000
     /// A full disk refuses every attempt's outcome: said once per outage.
     let storeFaults: StoreFaultLog
+    /// Receivers down as a whole: their deliveries wait for one probe at a time.
+    var outages = ReceiverOutages()
     /// Per-receiver `rate_limit`: an attempt over it stays pending until a slot frees.
     private var rateLimiter = RateLimiter()
     private var wakeSignal: CheckedContinuation<Void, Never>?
@@ -45,7 +48,7 @@ public actor Dispatcher: Service {
     /// re-decode a whole batch.
     private var backlog: [Delivery] = []
     private var backlogReadAt = Date.distantPast
-    private var queueChanged = true
+    var queueChanged = true
     private var stopping = false
     /// The first stop request (graceful shutdown or `drain`) with its drain deadline. A stream because
     /// the graceful-shutdown handler is synchronous and cannot enter the actor.
@@ -92,6 +95,7 @@ public actor Dispatcher: Service {
     /// dead-lettered when they come due.
     public func setTargets(_ targets: [DeliveryTarget]) {
         self.targets = Dictionary(targets.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+        for receiver in outages.downReceivers where self.targets[receiver] == nil { outages.forget(receiver) }
         wake()
     }
 
@@ -174,7 +178,8 @@ public actor Dispatcher: Service {
             queueChanged = false
             let busy = Set(inFlight.values.flatMap { $0 }).union(unrecorded.keys)
             do {
-                backlog = try await store.dueDeliveries(now: readAt, limit: batchSize, excluding: busy)
+                backlog = try await store.dueDeliveries(now: readAt, limit: batchSize, excluding: busy,
+                                                        excludingReceivers: outages.downReceivers)
                 backlogReadAt = readAt
             } catch {
                 if Task.isCancelled { return nil }  // shutting down, not a store fault
@@ -187,6 +192,7 @@ public actor Dispatcher: Service {
         var waiting: [Delivery] = []
         var throttledUntil: Date?
         for delivery in backlog {
+            if outages.isDown(delivery.receiver) { continue } // went down since the read: it waits for a probe
             let lane = inFlight[delivery.receiver, default: []]
             let limit = targets[delivery.receiver]?.maxInFlight ?? 1
             if lane.count >= limit { waiting.append(delivery); continue }
@@ -199,7 +205,34 @@ public actor Dispatcher: Service {
             start(delivery, in: &attempts)
         }
         backlog = waiting
-        if !waiting.isEmpty {
+        await startProbes(&attempts)
+        let look = await nextLook(waiting: !waiting.isEmpty, throttledUntil: throttledUntil, fullBatch: fullBatch)
+        guard let probe = outages.nextProbe(after: now()) else { return look }
+        return min(look ?? probe, probe)
+    }
+
+    /// One probe for each down receiver whose probe is due and that has nothing in flight: its oldest
+    /// pending delivery, so what it missed goes out in order from the first answer on.
+    private func startProbes(_ attempts: inout DiscardingTaskGroup) async {
+        let at = now()
+        for receiver in outages.downReceivers.sorted()
+        where inFlight[receiver, default: []].isEmpty && outages.probeDue(receiver, now: at) {
+            if stopping || Task.isCancelled { return }
+            let probe: Delivery?
+            do {
+                probe = try await store.oldestPending(receiver: receiver, now: at)
+            } catch {
+                logger.error("cannot read the delivery queue", metadata: ["error": "\(error)"])
+                return
+            }
+            guard let probe, unrecorded[probe.id] == nil else { continue }
+            start(probe, in: &attempts)
+        }
+    }
+
+    /// When `fill` must look at the queue again (nil: only when woken).
+    private func nextLook(waiting: Bool, throttledUntil: Date?, fullBatch: Bool) async -> Date? {
+        if waiting {
             // Lanes are full or rate-limited: completions and freed slots wake us; look again within
             // a second regardless.
             let soon = now().addingTimeInterval(1)

@@ -5,8 +5,12 @@ public import Foundation
 /// only failures that may succeed later are retried, and a server's `Retry-After` is carried along.
 public enum Outcome: Sendable, Hashable {
     case delivered(status: Int)
-    /// Worth another attempt, no sooner than `retryAfter` when the receiver said so.
-    case retryable(reason: String, retryAfter: Duration?)
+    /// Worth another attempt, no sooner than `retryAfter` when the receiver said so. `receiverDown`:
+    /// the failure is the receiver's as a whole — no answer, 408, 429, 502–504, a vendor's "slow
+    /// down" — not this request's, so its other deliveries would fail the same way right now; the
+    /// dispatcher then holds them behind one probe (`ReceiverOutages`). A 500 is this request's: it
+    /// may be its payload, and must not hold the others up.
+    case retryable(reason: String, retryAfter: Duration?, receiverDown: Bool = false)
     /// Will not succeed by trying again: a dead letter at once.
     case permanent(reason: String)
 
@@ -23,7 +27,7 @@ public enum Outcome: Sendable, Hashable {
     public var reason: String {
         switch self {
         case .delivered(let status): "HTTP \(status)"
-        case .retryable(let reason, _), .permanent(let reason): reason
+        case .retryable(let reason, _, _), .permanent(let reason): reason
         }
     }
 }
@@ -31,6 +35,14 @@ public enum Outcome: Sendable, Hashable {
 extension Outcome {
     /// Statuses that mean "not now" rather than "never".
     static let retryableStatuses: Set<Int> = [408, 425, 429, 500, 502, 503, 504]
+    /// Of those, the ones that speak for the whole receiver (overloaded, throttling, its upstream gone).
+    static let receiverDownStatuses: Set<Int> = [408, 429, 502, 503, 504]
+
+    /// Whether the receiver as a whole is failing (see `retryable`).
+    public var meansReceiverDown: Bool {
+        if case .retryable(_, _, let down) = self { return down }
+        return false
+    }
 
     /// Classifies an HTTP answer by its status alone (presets refine this with body checks).
     public static func classify(_ response: HTTPResponse, now: Date = Date()) -> Outcome {
@@ -46,7 +58,8 @@ extension Outcome {
             let excerpt = bodyExcerpt(response.body)
             let reason = "HTTP \(status)" + (excerpt.isEmpty ? "" : ": \(excerpt)")
             if retryableStatuses.contains(status) {
-                return .retryable(reason: reason, retryAfter: response.retryAfter(now: now))
+                return .retryable(reason: reason, retryAfter: response.retryAfter(now: now),
+                                  receiverDown: receiverDownStatuses.contains(status))
             }
             return .permanent(reason: reason)
         }
@@ -56,7 +69,7 @@ extension Outcome {
     public static func classify(_ error: HTTPError) -> Outcome {
         switch error.kind {
         case .dns, .connectionRefused, .connectFailed, .timeout, .tls, .connectionLost, .notHTTP:
-            .retryable(reason: error.message, retryAfter: nil)
+            .retryable(reason: error.message, retryAfter: nil, receiverDown: true)
         case .certificate, .invalidURL, .bodyTooLarge, .cancelled, .other:
             .permanent(reason: error.message)
         }

@@ -20,7 +20,7 @@ extension RetrySettings {
             return .delivered
         case .permanent(let reason):
             return .dead(reason: reason)
-        case .retryable(let reason, let retryAfter):
+        case .retryable(let reason, let retryAfter, _):
             if attempts >= maxAttempts {
                 return .dead(reason: "\(reason) (gave up after \(attempts) attempts)")
             }

@@ -28,6 +28,11 @@ public enum JobhookMetrics {
         Counter(label: "jobhook_delivery_attempts_total", dimensions: [("receiver", receiver), ("outcome", outcome)]).increment()
     }
 
+    /// 1 while a receiver is down as a whole (its deliveries wait behind one probe), else 0.
+    public static func receiverDown(_ receiver: String, _ down: Bool) {
+        Gauge(label: "jobhook_receiver_down", dimensions: [("receiver", receiver)]).record(down ? 1 : 0)
+    }
+
     /// `result`: delivered or dead. `latency`: from detecting the change to the final outcome.
     public static func finished(receiver: String, result: String, latencySeconds: Double) {
         Counter(label: "jobhook_deliveries_total", dimensions: [("receiver", receiver), ("result", result)]).increment()

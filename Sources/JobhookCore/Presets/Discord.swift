@@ -31,7 +31,7 @@ struct Discord: Preset {
             let bodyHint = PresetResponse.double(PresetResponse.object(response.body)?["retry_after"])
                 .map { Duration.milliseconds(Int64(($0 * 1000).rounded(.up))) }
             let hint = [headerHint, bodyHint].compactMap { $0 }.max()
-            return .retryable(reason: "HTTP 429: Discord rate limit", retryAfter: hint)
+            return .retryable(reason: "HTTP 429: Discord rate limit", retryAfter: hint, receiverDown: true)
         default:
             return Outcome.classify(response, now: now)
         }

@@ -60,7 +60,7 @@ struct Feishu: Preset {
         func describe(_ meaning: String?) -> String { PresetResponse.describe("Feishu", code, message, meaning) }
         switch code {
         case 0: return .delivered(status: response.status)
-        case 11232: return .retryable(reason: describe("rate limited"), retryAfter: Self.throttle)
+        case 11232: return .retryable(reason: describe("rate limited"), retryAfter: Self.throttle, receiverDown: true)
         case 19021: return .permanent(reason: describe("bad signature or clock more than an hour off: check secret and the host's clock"))
         case 9499: return .permanent(reason: describe("bad request"))
         case 19024: return .permanent(reason: describe("the message lacks the bot's required keyword"))

@@ -17,7 +17,7 @@ enum PresetResponse {
         }
         if code == 0 { return .delivered(status: response.status) }
         let reason = describe(vendor, code, json?["errmsg"] as? String ?? "", explained[code])
-        if let wait = slowDown[code] { return .retryable(reason: reason, retryAfter: wait) }
+        if let wait = slowDown[code] { return .retryable(reason: reason, retryAfter: wait, receiverDown: true) }
         return .permanent(reason: reason)
     }
 

@@ -98,8 +98,15 @@ public protocol DeliveryStore: Sendable {
     /// The job's `group_wait` groups still open at `now` (waiting for their window, never attempted),
     /// by key: the groups new changes of the job join.
     func openGroups(jobID: String, now: Date) async throws(StoreError) -> [GroupKey: String]
-    /// Pending deliveries whose next attempt is due, oldest first, leaving out the given ids (in flight).
-    func dueDeliveries(now: Date, limit: Int, excluding: Set<String>) async throws(StoreError) -> [Delivery]
+    /// Pending deliveries whose next attempt is due, oldest first, leaving out the given ids (in flight)
+    /// and receivers (down: they send one probe at a time, `oldestPending`).
+    func dueDeliveries(now: Date, limit: Int, excluding: Set<String>, excludingReceivers: Set<String>) async throws(StoreError) -> [Delivery]
+    /// The receiver's oldest pending delivery by creation — its probe while it is down — whatever its
+    /// own backoff says; nil when it has none (a `group_wait` window still open does not count).
+    func oldestPending(receiver: String, now: Date) async throws(StoreError) -> Delivery?
+    /// A receiver is back: its retried deliveries become due at their creation time, so everything
+    /// it missed goes out in the order it happened. Returns how many were moved.
+    func requeueInCreationOrder(receiver: String) async throws(StoreError) -> Int
     /// The earliest `nextAttemptAt` among pending deliveries.
     func nextAttemptDate() async throws(StoreError) -> Date?
     /// Stores the outcome of an attempt (attempts, state, next attempt, last error, finished time).
@@ -117,6 +124,11 @@ public protocol DeliveryStore: Sendable {
 }
 
 extension DeliveryStore {
+    /// Due deliveries of every receiver.
+    public func dueDeliveries(now: Date, limit: Int, excluding: Set<String>) async throws(StoreError) -> [Delivery] {
+        try await dueDeliveries(now: now, limit: limit, excluding: excluding, excludingReceivers: [])
+    }
+
     /// A watch of the `default` account (the single-account form).
     public func addWatch(_ jobID: String, source: String, at: Date) async throws(StoreError) -> Bool {
         try await addWatch(jobID, source: source, account: CCEAccount.defaultName, at: at)

@@ -2,23 +2,52 @@ public import Foundation
 import GRDB
 
 extension SQLiteStore {
-    public func dueDeliveries(now: Date, limit: Int, excluding: Set<String>) async throws(StoreError) -> [Delivery] {
+    public func dueDeliveries(
+        now: Date, limit: Int, excluding: Set<String>, excludingReceivers: Set<String>
+    ) async throws(StoreError) -> [Delivery] {
         guard limit > 0 else { return [] }
         // Ask for enough rows to make up for the in-flight ones skipped, so the index does the work and
-        // no id list is ever spliced into SQL.
+        // no id list is ever spliced into SQL. Receivers (a few names, bound as arguments) are left out
+        // in SQL: a receiver that is down may hold 100,000 due rows.
         let fetch = limit + excluding.count
         let path = path
         return try await read { db in
+            let skipped = excludingReceivers.sorted()
+            let filter = skipped.isEmpty ? "" : "AND receiver NOT IN (\(Array(repeating: "?", count: skipped.count).joined(separator: ", ")))"
+            var arguments: StatementArguments = [now.timeIntervalSince1970]
+            arguments += StatementArguments(skipped)
+            arguments += [fetch]
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT * FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?
+                SELECT * FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ? \(filter)
                 ORDER BY next_attempt_at, created_at, id LIMIT ?
-                """), arguments: [now.timeIntervalSince1970, fetch])
+                """), arguments: arguments)
             var due: [Delivery] = []
             while let row = try rows.next(), due.count < limit {
                 if excluding.contains(row["id"]) { continue }
                 due.append(try Self.decode(row, path: path))
             }
             return due
+        }
+    }
+
+    public func oldestPending(receiver: String, now: Date) async throws(StoreError) -> Delivery? {
+        let path = path
+        return try await read { db in
+            // An open group_wait window (never attempted, not yet due) is not the receiver's to send.
+            try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT * FROM deliveries WHERE state = 'pending' AND receiver = ? AND (attempts > 0 OR next_attempt_at <= ?)
+                ORDER BY created_at, id LIMIT 1
+                """), arguments: [receiver, now.timeIntervalSince1970]).map { try Self.decode($0, path: path) }
+        }
+    }
+
+    public func requeueInCreationOrder(receiver: String) async throws(StoreError) -> Int {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE deliveries SET next_attempt_at = created_at
+                WHERE state = 'pending' AND receiver = ? AND attempts > 0 AND next_attempt_at > created_at
+                """, arguments: [receiver])
+            return db.changesCount
         }
     }
 
