@@ -5,18 +5,8 @@ import TestSupport
 /// `bench/run --quick` runs the whole benchmark harness with tiny N, so it never rots. Speed is never
 /// asserted here: only that the harness completes and prints its table.
 @Suite(.serialized) struct BenchQuickTests {
-    /// The package root (where `bench/run` lives), from this file's path.
-    static func packageRoot(file: String = #filePath) -> String {
-        var url = URL(fileURLWithPath: file)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
-        }
-        return FileManager.default.currentDirectoryPath
-    }
-
     @Test func quickBenchmarkCompletesAndPrintsTheTable() async throws {
-        let root = Self.packageRoot()
+        let root = packageRoot()
         // The already built jobhook (no release build inside the test); the SDK peer is skipped by the
         // harness itself when PyPI cannot be reached.
         // At the lowest CPU priority: the benchmark keeps both cores busy for a minute, and the timing

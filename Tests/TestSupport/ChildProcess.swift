@@ -86,14 +86,17 @@ public final class ChildProcess: Sendable {
 /// relative to the package root.
 public func jobhookBinary(file: String = #filePath) -> String {
     if let path = ProcessInfo.processInfo.environment["JOBHOOK_BIN"], !path.isEmpty { return path }
+    return packageRoot(file: file) + "/.build/debug/jobhook"
+}
+
+/// The folder holding Package.swift (for the repository's scripts), found from this source file.
+public func packageRoot(file: String = #filePath) -> String {
     var url = URL(fileURLWithPath: file)
     while url.path != "/" {
         url.deleteLastPathComponent()
-        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            return url.appendingPathComponent(".build/debug/jobhook").path
-        }
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
     }
-    return ".build/debug/jobhook"
+    return "."
 }
 
 /// A temp directory removed on `cleanUp()`.

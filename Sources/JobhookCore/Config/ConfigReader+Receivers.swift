@@ -6,7 +6,7 @@ import Yams
 extension ConfigReader {
     static let receiverKeys = [
         "name", "preset", "url", "method", "headers", "body", "body_text", "content_type", "secret", "text", "title",
-        "signing", "timeout", "retry", "rate_limit",
+        "signing", "timeout", "retry", "rate_limit", "format",
     ]
     /// Set by the delivery on every request; a receiver header would collide with them.
     static let reservedHeaders = ["content-type", "webhook-id", "webhook-timestamp", "webhook-signature", "user-agent"]
@@ -69,12 +69,31 @@ extension ConfigReader {
         let timeout = duration(r, "timeout", default: .seconds(15))
         let retry = r["retry"].map { retrySettings($0, r.path("retry")) } ?? RetrySettings()
         let rateLimit = r["rate_limit"].flatMap { rateLimitSettings($0, r.path("rate_limit")) }
+        let cloudEvents = r["format"].flatMap { cloudEventsFormat($0, r, preset: preset) }
         guard let name, let url else { return nil }
         return Receiver(
             name: name, preset: preset, url: url, method: method, headers: headers, body: body, bodyText: bodyText,
             contentType: contentType, secret: secret, text: text, title: title, signing: signing, timeout: timeout,
-            retry: retry, rateLimit: rateLimit
+            retry: retry, rateLimit: rateLimit, cloudEvents: cloudEvents
         )
+    }
+
+    /// `format:`: a CloudEvents mode. The event decides the body and its content type, so `body`,
+    /// `body_text`, `content_type` and presets cannot go with it.
+    mutating func cloudEventsFormat(_ node: Node, _ r: Fields, preset: any Preset) -> CloudEvent.Mode? {
+        guard let text = string(node, r.path("format")) else { return nil }
+        guard let mode = CloudEvent.Mode(rawValue: text) else {
+            let modes = CloudEvent.Mode.allCases.map(\.rawValue).joined(separator: " or ")
+            report("\(r.path("format")): expected \(modes) (got '\(PrintableText.escape(text).clipped)')", at: node)
+            return nil
+        }
+        if preset.sendsMessage {
+            report("\(r.path("format")): \(text) is for generic receivers; the \(preset.name) preset sends its own message", at: node)
+        }
+        for key in ["body", "body_text", "content_type"] where r[key] != nil {
+            report("\(r.path(key)): cannot be combined with format \(text): the CloudEvent's data is jobhook's event document", at: r[key]!)
+        }
+        return mode
     }
 
     /// "a", "a and b", "a, b and c".

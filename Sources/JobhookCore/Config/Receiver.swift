@@ -24,6 +24,9 @@ public struct Receiver: Sendable {
     /// A raw body template, `{{x}}` escaped for `contentType`.
     public var bodyText: Template?
     public var contentType: String
+    /// `format: cloudevents` / `cloudevents-binary` (generic receivers): each event as a CloudEvent
+    /// with the event document as its data; nil: the document (or `body`) as it is.
+    public var cloudEvents: CloudEvent.Mode?
     /// The preset's own signing secret (presets that `signsWithSecret`).
     public var secret: Secret?
     /// Presets: the message text.
@@ -40,8 +43,10 @@ public struct Receiver: Sendable {
         name: String, preset: any Preset = PresetRegistry.generic, url: WebhookURL, method: String = "POST", headers: [Header] = [],
         body: BodyTemplate? = nil, bodyText: Template? = nil, contentType: String = "application/json",
         secret: Secret? = nil, text: Template? = nil, title: Template? = nil, signing: Signing? = nil,
-        timeout: Duration = .seconds(15), retry: RetrySettings = RetrySettings(), rateLimit: RateLimit? = nil
+        timeout: Duration = .seconds(15), retry: RetrySettings = RetrySettings(), rateLimit: RateLimit? = nil,
+        cloudEvents: CloudEvent.Mode? = nil
     ) {
+        self.cloudEvents = cloudEvents
         self.name = name
         self.preset = preset
         self.url = url

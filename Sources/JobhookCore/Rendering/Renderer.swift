@@ -3,13 +3,19 @@ import Foundation
 
 /// Pure rendering: a match and its receiver become the exact request to send.
 public enum Renderer {
-    /// The request for `match` through `receiver`. Body precedence: `body`, then `body_text`, then the
-    /// preset's message, then (generic receivers) jobhook's own event document.
-    /// Rendering cannot fail: every template was parsed when the config was loaded.
+    /// The request for `match` through `receiver`. Body precedence: a CloudEvents `format`, then
+    /// `body`, then `body_text`, then the preset's message, then (generic receivers) jobhook's own
+    /// event document. Rendering cannot fail: every template was parsed when the config was loaded.
     public static func render(match: Match, receiver: Receiver, context: TemplateContext) -> RenderedRequest {
         let object = context.value.mustacheObject ?? [String: Any]()
-        let headers = receiver.headers.map { header in
+        var headers = receiver.headers.map { header in
             HTTPHeader(header.name, stripLineBreaks(header.value.render(object: object)))
+        }
+        if let mode = receiver.cloudEvents {
+            let event = CloudEvent.render(context, mode: mode)
+            headers += event.headers
+            return RenderedRequest(method: receiver.method, url: receiver.url.reveal, headers: headers,
+                                   body: Data(event.body.utf8), contentType: event.contentType)
         }
         let body: String
         if let template = receiver.body {
