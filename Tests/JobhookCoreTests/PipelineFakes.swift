@@ -56,6 +56,11 @@ final class FailingStore: DeliveryStore {
     func dueDeliveries(now: Date, limit: Int, excluding: Set<String>, excludingReceivers: Set<String>) async throws(StoreError) -> [Delivery] {
         try await store.dueDeliveries(now: now, limit: limit, excluding: excluding, excludingReceivers: excludingReceivers)
     }
+    func addSilence(_ silence: Silence) async throws(StoreError) { try check(); try await store.addSilence(silence) }
+    func silences(now: Date, includingEnded: Bool) async throws(StoreError) -> [Silence] {
+        try await store.silences(now: now, includingEnded: includingEnded)
+    }
+    func expireSilence(_ id: String, now: Date) async throws(StoreError) -> Bool { try check(); return try await store.expireSilence(id, now: now) }
     func oldestPending(receiver: String, now: Date) async throws(StoreError) -> Delivery? { try await store.oldestPending(receiver: receiver, now: now) }
     func requeueInCreationOrder(receiver: String) async throws(StoreError) -> Int { try check(); return try await store.requeueInCreationOrder(receiver: receiver) }
     func nextAttemptDate() async throws(StoreError) -> Date? { try await store.nextAttemptDate() }

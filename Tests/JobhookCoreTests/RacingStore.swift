@@ -38,6 +38,9 @@ final class RacingStore: DeliveryStore {
     func dueDeliveries(now: Date, limit: Int, excluding: Set<String>, excludingReceivers: Set<String>) async throws(StoreError) -> [Delivery] {
         try await base.dueDeliveries(now: now, limit: limit, excluding: excluding, excludingReceivers: excludingReceivers)
     }
+    func addSilence(_ silence: Silence) async throws(StoreError) { try await base.addSilence(silence) }
+    func silences(now: Date, includingEnded: Bool) async throws(StoreError) -> [Silence] { try await base.silences(now: now, includingEnded: includingEnded) }
+    func expireSilence(_ id: String, now: Date) async throws(StoreError) -> Bool { try await base.expireSilence(id, now: now) }
     func oldestPending(receiver: String, now: Date) async throws(StoreError) -> Delivery? { try await base.oldestPending(receiver: receiver, now: now) }
     func requeueInCreationOrder(receiver: String) async throws(StoreError) -> Int { try await base.requeueInCreationOrder(receiver: receiver) }
     func nextAttemptDate() async throws(StoreError) -> Date? { try await base.nextAttemptDate() }

@@ -8,6 +8,8 @@ public struct Delivery: Sendable, Hashable, Codable, Identifiable {
         case pending
         case delivered
         case dead
+        /// Muted by a silence when it was planned: kept, never sent unless re-driven (`retry`).
+        case silenced
     }
 
     /// The event id (`webhook-id`): stable per change × rule × receiver (for a group, its opening

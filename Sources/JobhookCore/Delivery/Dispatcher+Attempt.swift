@@ -110,6 +110,8 @@ extension Dispatcher {
         case .dead:
             metadata["error"] = "\(delivery.lastError ?? outcome.reason)"
             logger.error("delivery is a dead letter", metadata: metadata)
+        case .silenced:
+            break  // never attempted: silenced deliveries are not pending
         }
     }
 }

@@ -8,7 +8,10 @@ public enum DeliveryPlanner {
     /// joins the group `openGroups` names for its key, or opens one that the later changes of the
     /// same batch join.
     /// The changes of one poll share their tree, so `root.*` is summarised once for all of them.
-    public static func deliveries(for changes: [PhaseChange], config: Config, openGroups: [GroupKey: String]) -> [Delivery] {
+    /// A match an active silence covers is still rendered, but recorded `silenced` (never attempted).
+    public static func deliveries(
+        for changes: [PhaseChange], config: Config, openGroups: [GroupKey: String], silences: SilenceSet = .empty
+    ) -> [Delivery] {
         var groups = openGroups
         var shared: (rootID: String, detectedAt: Date, root: TemplateValue)?
         return changes.flatMap { change in
@@ -17,6 +20,9 @@ public enum DeliveryPlanner {
             // Comparing the trees themselves would cost what sharing saves: one poll = one job, one time.
             if shared?.rootID != change.rootID || shared?.detectedAt != change.detectedAt {
                 shared = (change.rootID, change.detectedAt, TemplateContext.rootFields(of: change.root, now: change.detectedAt))
+            }
+            if let silence = silences.silencing(change) {
+                return matches.compactMap { silenced($0, by: silence, config: config, root: shared?.root) }
             }
             return deliveries(for: matches, config: config, openGroups: &groups, root: shared?.root)
         }
@@ -38,6 +44,18 @@ public enum DeliveryPlanner {
             let request = render(match, id: id, receiver: receiver, config: config, root: root)
             return delivery(for: match, id: id, request: request, dueAt: change.detectedAt.addingTimeInterval(wait.seconds), group: key)
         }
+    }
+
+    /// A muted match: its own delivery (it joins no group), kept as `silenced` so it can be listed
+    /// and re-driven, rendered like any other so a re-drive sends what would have gone out.
+    static func silenced(_ match: Match, by silence: Silence, config: Config, root: TemplateValue?) -> Delivery? {
+        guard let receiver = config.receiver(named: match.receiverName) else { return nil }
+        let request = render(match, id: match.eventID, receiver: receiver, config: config, root: root)
+        var delivery = delivery(for: match, id: match.eventID, request: request, dueAt: match.change.detectedAt)
+        delivery.state = .silenced
+        delivery.finishedAt = match.change.detectedAt
+        delivery.lastError = "silenced by \(silence.id)"
+        return delivery
     }
 
     /// The one place a match becomes a `Delivery`. `id` is its `webhook-id`, the `event.id` the

@@ -8,7 +8,7 @@ public import ServiceLifecycle
 ///
 ///     track     the poller diffs each job tree against the recorded phases (PhaseTracker)
 ///     route     rules match each phase change to receivers (Router)
-///     silence   (reserved: silences drop matches here)
+///     silence   a match an active silence covers is kept `silenced`, not sent (SilenceSet)
 ///     render    each match becomes the exact request to send (Renderer, via DeliveryPlanner)
 ///     persist   phases, deliveries and the watch's end in one store transaction
 ///     dispatch  the dispatcher is woken and delivers with retries
@@ -32,6 +32,8 @@ public struct Pipeline: Service {
     let now: @Sendable () -> Date
     /// A full disk refuses every poll's record: said once per outage, not once per poll.
     let storeFaults: StoreFaultLog
+    /// Active silences, re-read at most once a second.
+    let silences: SilenceSource
 
     public init(pollers: [Poller], watches: WatchList, store: any DeliveryStore, dispatcher: Dispatcher, config: ConfigSource,
                 logger: Logger, observer: Observer? = nil, now: @escaping @Sendable () -> Date = Date.init) {
@@ -44,6 +46,7 @@ public struct Pipeline: Service {
         self.observer = observer
         self.now = now
         storeFaults = StoreFaultLog(logger: logger, consequence: "changes are kept and recorded once it accepts them again")
+        silences = SilenceSource(store: store)
     }
 
     /// Records every event until every poller's stream ends. Not cut short by graceful shutdown:
@@ -120,15 +123,21 @@ public struct Pipeline: Service {
     /// route → silence → render → persist → dispatch, for the changes one poll found.
     private func process(_ changes: [PhaseChange], of jobID: String, tree: Job, ending: Watch.State?) async throws(StoreError) {
         let config = config.current
+        let active = await silences.current(now: now())
         let starts = Array(stride(from: 0, to: max(changes.count, 1), by: Self.changesPerRecord))
         for start in starts {
             let slice = Array(changes[start..<min(start + Self.changesPerRecord, changes.count)])
             let last = start == starts.last
             let deliveries = try await Self.record(                                                 // route → persist
                 slice, of: jobID, tree: tree, ending: last ? ending : nil, config: config, store: store, now: now,
-                phases: last ? nil : Dictionary(slice.map { ($0.uid, $0.to) }) { _, later in later })
-            for delivery in deliveries { JobhookMetrics.ruleMatched(delivery.rule) }
-            if !deliveries.isEmpty { await dispatcher.wake() }                                       // dispatch
+                phases: last ? nil : Dictionary(slice.map { ($0.uid, $0.to) }) { _, later in later }, silences: active)
+            for delivery in deliveries {
+                JobhookMetrics.ruleMatched(delivery.rule)
+                if delivery.state == .silenced {
+                    JobhookMetrics.finished(receiver: delivery.receiver, result: delivery.state.rawValue, latencySeconds: 0)
+                }
+            }
+            if deliveries.contains(where: { $0.state == .pending }) { await dispatcher.wake() }      // dispatch
         }
         for change in changes {
             JobhookMetrics.phaseChange(type: change.job.type ?? "", phase: change.to, level: change.level.rawValue)
@@ -165,7 +174,8 @@ public struct Pipeline: Service {
     @discardableResult
     public static func record(
         _ changes: [PhaseChange], of jobID: String, tree: Job, ending: Watch.State?, config: Config,
-        store: any DeliveryStore, now: @Sendable () -> Date = Date.init, phases: [String: String]? = nil
+        store: any DeliveryStore, now: @Sendable () -> Date = Date.init, phases: [String: String]? = nil,
+        silences: SilenceSet = .empty
     ) async throws(StoreError) -> [Delivery] {
         let phases = phases ?? PhaseTracker.phases(of: tree, rootID: jobID)
         var replanned = false
@@ -173,7 +183,7 @@ public struct Pipeline: Service {
         let groups = config.rules.contains { ($0.groupWait ?? .zero) > .zero }
         while true {
             let open = groups ? try await store.openGroups(jobID: jobID, now: now()) : [:]
-            let deliveries = plan(changes, config: config, openGroups: open)
+            let deliveries = plan(changes, config: config, openGroups: open, silences: silences)
             let poll = PollRecord(jobID: jobID, tree: tree, phases: phases,
                                   deliveries: deliveries, watchState: ending, openGroups: open)
             do {
@@ -186,9 +196,11 @@ public struct Pipeline: Service {
     }
 
     /// The pure stages: the deliveries one poll's `changes` owe under `config` — every rule that
-    /// matches (route), less what a silence covers (silence: next), rendered now so retries send the
-    /// same bytes (render), joining the job's `openGroups`. `jobhook test` prints exactly this.
-    public static func plan(_ changes: [PhaseChange], config: Config, openGroups: [GroupKey: String] = [:]) -> [Delivery] {
-        DeliveryPlanner.deliveries(for: changes, config: config, openGroups: openGroups)
+    /// matches (route), those a silence covers kept `silenced` (silence), rendered now so retries send
+    /// the same bytes (render), joining the job's `openGroups`. `jobhook test` prints exactly this.
+    public static func plan(
+        _ changes: [PhaseChange], config: Config, openGroups: [GroupKey: String] = [:], silences: SilenceSet = .empty
+    ) -> [Delivery] {
+        DeliveryPlanner.deliveries(for: changes, config: config, openGroups: openGroups, silences: silences)
     }
 }

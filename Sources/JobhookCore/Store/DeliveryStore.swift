@@ -121,6 +121,14 @@ public protocol DeliveryStore: Sendable {
     /// Forgets delivered and dead entries finished before `before` (bounded history).
     func prune(finishedBefore before: Date) async throws(StoreError) -> Int
     func pendingCount() async throws(StoreError) -> Int
+
+    // Silences
+    func addSilence(_ silence: Silence) async throws(StoreError)
+    /// Active and future ones (ending after `now`), soonest end first; with `includingEnded`, also
+    /// those that ended (most recent first after the others).
+    func silences(now: Date, includingEnded: Bool) async throws(StoreError) -> [Silence]
+    /// Ends a silence at `now` (it stays listed as ended). False when unknown or already ended.
+    func expireSilence(_ id: String, now: Date) async throws(StoreError) -> Bool
 }
 
 extension DeliveryStore {

@@ -130,7 +130,7 @@ extension SQLiteStore {
     public func prune(finishedBefore before: Date) async throws(StoreError) -> Int {
         try await write { db in
             try db.execute(sql: """
-                DELETE FROM deliveries WHERE state IN ('delivered', 'dead') AND finished_at < ?
+                DELETE FROM deliveries WHERE state IN ('delivered', 'dead', 'silenced') AND finished_at < ?
                 """, arguments: [before.timeIntervalSince1970])
             return db.changesCount
         }

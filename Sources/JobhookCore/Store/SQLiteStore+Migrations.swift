@@ -69,6 +69,21 @@ extension SQLiteStore {
                 ALTER TABLE deliveries ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
                 """)
         }
+        migrator.registerMigration("v5") { db in
+            // Silences (`jobhook silence`, `/v1/silences`): shared by every process on the store.
+            // `matchers` is a JSON list of [key, value, is_regex].
+            try db.execute(sql: """
+                CREATE TABLE silences (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    matchers TEXT NOT NULL,
+                    starts_at REAL NOT NULL,
+                    ends_at REAL NOT NULL,
+                    created_by TEXT NOT NULL,
+                    comment TEXT NOT NULL
+                );
+                CREATE INDEX silences_by_end ON silences (ends_at);
+                """)
+        }
         return migrator
     }
 }

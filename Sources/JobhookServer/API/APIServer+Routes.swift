@@ -57,7 +57,7 @@ extension APIServer {
             var state: Delivery.State?
             if let text = query["state"].map(String.init), !text.isEmpty {
                 guard let parsed = Delivery.State(rawValue: text) else {
-                    throw APIError(.badRequest, "state must be one of pending, dead, delivered")
+                    throw APIError(.badRequest, "state must be one of pending, dead, delivered, silenced")
                 }
                 state = parsed
             }

@@ -7,10 +7,13 @@ import JobhookServer
 struct DeliveriesListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "One line per delivery, newest first: pending and dead ones unless --dead or --all.")
+        abstract: "One line per delivery, newest first: pending and dead ones unless --dead, --silenced or --all.")
 
     @Flag(help: "Only dead letters.")
     var dead = false
+
+    @Flag(help: "Only deliveries a silence muted (re-drive one with `retry ID`).")
+    var silenced = false
 
     @Flag(help: "Every delivery, delivered ones included.")
     var all = false
@@ -25,6 +28,7 @@ struct DeliveriesListCommand: AsyncParsableCommand {
 
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if [dead, silenced, all].filter({ $0 }).count > 1 { throw ValidationError("give at most one of --dead, --silenced and --all") }
     }
 
     func run() async throws {
@@ -37,7 +41,7 @@ struct DeliveriesListCommand: AsyncParsableCommand {
                 print(String(decoding: try encoder.encode(DeliveryBody(delivery)), as: UTF8.self))
             }
         } else if deliveries.isEmpty {
-            print(dead ? "no dead deliveries" : "no deliveries")
+            print(dead ? "no dead deliveries" : silenced ? "no silenced deliveries" : "no deliveries")
         } else {
             print(DeliveryTable.text(deliveries))
         }
@@ -45,6 +49,7 @@ struct DeliveriesListCommand: AsyncParsableCommand {
 
     private func chosen(from store: SQLiteStore) async throws -> [Delivery] {
         if dead { return try await store.deliveries(state: .dead, limit: limit) }
+        if silenced { return try await store.deliveries(state: .silenced, limit: limit) }
         if all { return try await store.deliveries(state: nil, limit: limit) }
         let open = try await store.deliveries(state: .pending, limit: limit) + store.deliveries(state: .dead, limit: limit)
         return Array(open.sorted { $0.createdAt > $1.createdAt }.prefix(limit))

@@ -9,8 +9,9 @@ struct DeliveryStoreOptions: ParsableArguments {
     @OptionGroup var config: ConfigOptions
 
     /// Opens an existing store: creating one here would only hide a wrong path or working directory.
-    func open() throws -> SQLiteStore {
-        try openStore(at: statePath ?? config.load().state.path, mustExist: true)
+    /// `mustExist: false` where writing first is normal (a silence added before the daemon's first start).
+    func open(mustExist: Bool = true) throws -> SQLiteStore {
+        try openStore(at: statePath ?? config.load().state.path, mustExist: mustExist)
     }
 }
 
