@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import JobhookCore
 
 /// Which state store the `deliveries` subcommands open: `--state FILE`, else `state.path` from the config.
@@ -11,6 +12,16 @@ struct DeliveryStoreOptions: ParsableArguments {
     /// Opens an existing store: creating one here would only hide a wrong path or working directory.
     func open() throws -> SQLiteStore {
         try openStore(at: statePath ?? config.load().state.path, mustExist: true)
+    }
+}
+
+extension DeliveryStoreOptions {
+    /// Hides the config's secrets in what `list` shows; with `--state` and no readable config, URL
+    /// masking only (a config problem must not stop an inspection of the queue).
+    func redactor() -> Redactor {
+        guard let loaded = try? ConfigLoader.load(path: config.resolvedPath, environment: ProcessInfo.processInfo.environment)
+        else { return Redactor() }
+        return Redactor(config: loaded)
     }
 }
 
