@@ -53,7 +53,8 @@ struct WatchCommand: AsyncParsableCommand {
         var pollSettings = loaded.poll.pollerSettings
         pollSettings.firstPollSpread = .milliseconds(50)
         let jobIDs = uniqueJobIDs
-        let display = WatchDisplay(jobIDs: jobIDs, output: json ? .json : isatty(STDOUT_FILENO) == 1 ? .tree : .lines)
+        let display = WatchDisplay(jobIDs: jobIDs, output: json ? .json : isatty(STDOUT_FILENO) == 1 ? .tree : .lines,
+                                   redactor: redactor)
         let (events, sink) = AsyncStream.makeStream(of: PollerEvent.self)
         let http = CurlClient()
         defer { http.shutdown() }

@@ -9,9 +9,11 @@ struct WatchDisplay: Sendable {
 
     let output: Output
     let tree: TreeDisplay
+    let redactor: Redactor
 
-    init(jobIDs: [String], output: Output) {
+    init(jobIDs: [String], output: Output, redactor: Redactor = Redactor()) {
         self.output = output
+        self.redactor = redactor
         tree = TreeDisplay(jobIDs: jobIDs, enabled: output == .tree)
     }
 
@@ -44,7 +46,7 @@ struct WatchDisplay: Sendable {
 
     /// Errors quote CCE's answers and endpoints: masked (`Redactor`) and escaped like the rest.
     private func report(_ line: String) {
-        let line = PrintableText.escape(Redactor().text(line))
+        let line = PrintableText.escape(redactor.text(line))
         if output == .tree { tree.note(line) } else { printError(line) }
     }
 }
