@@ -1,5 +1,7 @@
 import Foundation
 @testable import JobhookCore
+import Logging
+import Synchronization
 import Testing
 
 /// The one masking function: what a person may see of a URL, a header, any text.
@@ -111,5 +113,22 @@ import Testing
         let problems = ConfigCheck.credentials(config).map(\.description)
         #expect(problems.contains { $0.contains("cce.endpoint") }, "\(problems)")
         #expect(!problems.contains { $0.contains("pass") || $0.contains("SECRETQ") }, "\(problems)")
+    }
+
+    @Test(arguments: LineLogHandler.Format.allCases)
+    func logRecordsAreMaskedInMessageAndMetadata(format: LineLogHandler.Format) {
+        let lines = Mutex<[String]>([])
+        var handler = LineLogHandler(label: "test", level: .trace, format: format, redactor: Redactor(secrets: ["PLANTEDVALUE"]),
+                                     write: { line in lines.withLock { $0.append(line) } })
+        handler.metadata = ["receiver_url": "https://u:PLANTEDPASS@example.com/hook/PLANTEDHOOK?token=PLANTEDQUERY"]
+        let logger = Logger(label: "test") { _ in handler }
+        logger.error("POST https://example.com/x?sig=PLANTEDSIG failed: PLANTEDVALUE",
+                     metadata: ["error": "\(["nested": "PLANTEDVALUE"])", "list": .array(["PLANTEDVALUE"])])
+        let written = lines.withLock { $0 }
+        #expect(written.count == 1)
+        for secret in ["PLANTEDVALUE", "PLANTEDPASS", "PLANTEDHOOK", "PLANTEDQUERY", "PLANTEDSIG"] {
+            #expect(!written.contains { $0.contains(secret) }, "\(written)")
+        }
+        #expect(written.contains { $0.contains("/hook/<redacted>") }, "\(written)")
     }
 }
