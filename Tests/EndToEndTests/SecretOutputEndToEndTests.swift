@@ -19,6 +19,7 @@ import TestSupport
         "PLANTCCETOKEN8",    // the CCE token
         "PLANTENDPOINTPW9",  // user:pass@ in cce.endpoint
         "PLANTENDPOINTQ10",  // ?tok= in cce.endpoint
+        "PLANTBODYKEY11",    // api_key in a body, literal
     ]
     static let environment = ["BODY_TOKEN": "PLANTENVTOKEN7"]
 
@@ -64,7 +65,7 @@ import TestSupport
                   X-Api-Key: PLANTAPIKEY2
                   Cookie: session=PLANTCOOKIE3
                   X-Reason: "{{job.reason}}"
-                body: {token: "${BODY_TOKEN}", reason: "{{job.reason}}"}
+                body: {token: "${BODY_TOKEN}", api_key: PLANTBODYKEY11, reason: "{{job.reason}}"}
                 retry: {max_attempts: 1}
               - name: chat
                 preset: feishu

@@ -3,7 +3,8 @@ import Yams
 
 extension ConfigCheck {
     /// Secrets written into rules.yaml itself (a credential header value, `user:pass@` in a URL, a
-    /// token in a query or a chat vendor's hook path, an auth token or signing secret) rather than
+    /// token in a query or a chat vendor's hook path, a body's `token:`, an auth token or signing
+    /// secret) rather than
     /// taken from the environment with `${…}`: a warning at the value's `FILE:LINE:COLUMN`, because a
     /// file with secrets in it ends up in a repository, a ticket or a screen share. Warnings only:
     /// the file still works. Reads the YAML again, as the loaded `Config` no longer knows which
@@ -61,6 +62,25 @@ extension ConfigCheck {
                             warn(node, "\(path) headers.\(headerName)", "a credential", suggest: "\(stem)_\(environmentName(headerName))")
                         }
                     }
+                    func checkBody(_ node: Node, _ bodyPath: String) {
+                        switch node {
+                        case .mapping(let mapping):
+                            for (key, value) in mapping {
+                                guard let name = key.string else { continue }
+                                if Redactor.isCredentialKey(name), let leaf = literal(value) {
+                                    warn(leaf, "\(path) \(bodyPath).\(name)", "a credential",
+                                         suggest: "\(stem)_\(environmentName(name))")
+                                } else {
+                                    checkBody(value, "\(bodyPath).\(name)")
+                                }
+                            }
+                        case .sequence(let items):
+                            for (index, item) in items.enumerated() { checkBody(item, "\(bodyPath)[\(index)]") }
+                        case .scalar, .alias:
+                            break
+                        }
+                    }
+                    if let body = field(receiver, "body") { checkBody(body, "body") }
                     if let node = literal(field(receiver, "secret")) { warn(node, "\(path) secret", "a signing secret", suggest: "\(stem)_SECRET") }
                     let signing = field(receiver, "signing")
                     let standard: [Node] = switch field(signing, "standard_webhooks") {

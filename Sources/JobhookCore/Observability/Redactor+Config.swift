@@ -32,7 +32,31 @@ extension Redactor {
                 values.append(Self.credential(inHeaderValue: source))
             }
         }
+        for receiver in config.receivers { values += receiver.body.map(Self.literalCredentials(in:)) ?? [] }
         self.init(secrets: values)
+    }
+
+    /// A key whose value is a credential, in a body or a query (`token`, `api_key`, `X-Secret`…).
+    static func isCredentialKey(_ name: String) -> Bool {
+        isCredentialHeader(name) || credentialQueryNames.contains(name.lowercased())
+    }
+
+    /// Literal (untemplated) strings under credential keys of a body, such as GitLab's
+    /// `token: glptt-…` written in the file.
+    static func literalCredentials(in body: BodyTemplate) -> [String] {
+        switch body {
+        case .object(let members):
+            return members.flatMap { member -> [String] in
+                if isCredentialKey(member.key), case .string(let template) = member.value, !template.source.contains("{{") {
+                    return [template.source]
+                }
+                return literalCredentials(in: member.value)
+            }
+        case .array(let items):
+            return items.flatMap(literalCredentials(in:))
+        case .string, .integer, .double, .bool, .null:
+            return []
+        }
     }
 
     /// Config positions whose `${…}` values are not secrets (names, places, timings, message text):
