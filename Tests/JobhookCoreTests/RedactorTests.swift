@@ -53,6 +53,12 @@ import Testing
         #expect(redactor.text("x abcdefgh y abcd z no") == "x <redacted> y <redacted> z no")
     }
 
+    @Test func shortSecretsAreHiddenOnlyWhereTheyStandAlone() {
+        let redactor = Redactor(secrets: ["main", "s3cr3t-value-long"])
+        #expect(redactor.text(#"{"ref":"main"} domain mainly main. xs3cr3t-value-longx"#)
+            == #"{"ref":"<redacted>"} domain mainly <redacted>. x<redacted>x"#)
+    }
+
     @Test func aConfigsSecretsAreKnownWhereverTheyComeFrom() throws {
         let yaml = """
             cce: {region: cn-north-4, project_id: "${PROJECT}", auth: {token: "${CCE_TOKEN}"}}

@@ -46,9 +46,31 @@ public struct Redactor: Sendable, Hashable {
     public func text(_ text: String) -> String {
         var out = Self.maskingURLs(in: text)
         for secret in secrets where out.contains(secret) {
-            out = out.replacingOccurrences(of: secret, with: Self.placeholder)
+            out = secret.count < Self.wordLength
+                ? Self.replacingWords(secret, in: out)
+                : out.replacingOccurrences(of: secret, with: Self.placeholder)
         }
         return out
+    }
+
+    /// Secrets shorter than this are hidden only where they stand alone, so a `${BRANCH}` of
+    /// `main` does not turn every "domain" into "do<redacted>".
+    static let wordLength = 8
+
+    /// `text` with each occurrence of `word` not inside a longer run of letters and digits hidden.
+    static func replacingWords(_ word: String, in text: String) -> String {
+        func isWordCharacter(_ c: Character?) -> Bool { c.map { $0.isLetter || $0.isNumber } ?? false }
+        var out = ""
+        var rest = Substring(text)
+        while let range = rest.range(of: word) {
+            let before = range.lowerBound > rest.startIndex ? rest[rest.index(before: range.lowerBound)] : out.last
+            let after = range.upperBound < rest.endIndex ? rest[range.upperBound] : nil
+            let standsAlone = !(isWordCharacter(before) && isWordCharacter(word.first)) && !(isWordCharacter(after) && isWordCharacter(word.last))
+            out += rest[..<range.lowerBound]
+            out += standsAlone ? placeholder : word
+            rest = rest[range.upperBound...]
+        }
+        return out + rest
     }
 
     /// One URL for people; the same as `text` on a URL.
