@@ -91,8 +91,22 @@ public struct CCEEndpoint: Sendable, Hashable, CustomStringConvertible {
         return (1...65535).contains(port)
     }
 
-    /// A user-supplied string shown in an error: bounded and on one line.
+    /// A user-supplied string shown in an error: bounded, on one line, and without what would be a
+    /// credential in a URL (userinfo as `<redacted>@`, the query and fragment as `?<redacted>`).
+    /// CCE sits below JobhookCore, so it cannot use the `Redactor`; this is the same URL rule in
+    /// small, and the commands still pass the whole message through the `Redactor`.
     static func printable(_ text: String) -> String {
+        var text = text
+        if let separator = text.firstRange(of: "://") {
+            let rest = text[separator.upperBound...]
+            let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+            if let at = rest[..<authorityEnd].lastIndex(of: "@") {
+                text = String(text[..<separator.upperBound]) + "<redacted>" + String(text[at...])
+            }
+        }
+        if let query = text.firstIndex(where: { $0 == "?" || $0 == "#" }) {
+            text = String(text[...query]) + "<redacted>"
+        }
         let line = String(text.prefix(80).map { $0.isNewline ? " " : $0 })
         return "\"" + line + (text.count > 80 ? "…" : "") + "\""
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import JobhookCore
 
 /// `jobhook check`: validates the config without touching the network.
@@ -13,8 +14,12 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try config.load(exitCode: 1)
         let errors = ConfigCheck.credentials(loaded)
-        let warnings = ConfigCheck.run(loaded)
-        for problem in errors + warnings { printError(problem.description) }
+        let text = (try? String(contentsOfFile: config.resolvedPath, encoding: .utf8)) ?? ""
+        let warnings = (ConfigCheck.run(loaded) + ConfigCheck.literalSecrets(yaml: text, file: loaded.sourcePath))
+            .sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+        // Messages never quote a secret's value; the redactor makes sure of it.
+        let redactor = Redactor(config: loaded)
+        for problem in errors + warnings { printError(PrintableText.escape(redactor.text(problem.description))) }
         if !errors.isEmpty { throw ExitCode(1) }
         print("\(config.resolvedPath): OK — \(loaded.receivers.count) receivers, \(loaded.rules.count) rules"
             + (warnings.isEmpty ? "" : ", \(warnings.count) warnings"))

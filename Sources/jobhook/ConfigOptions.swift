@@ -16,7 +16,8 @@ struct ConfigOptions: ParsableArguments {
         do {
             return try ConfigLoader.load(path: resolvedPath, environment: environment)
         } catch {
-            for problem in error.problems { printError(problem.description) }
+            // A problem may quote a value that is not a usable URL: masked like every printed URL.
+            for problem in error.problems { printError(PrintableText.escape(Redactor().text(problem.description))) }
             throw ExitCode(exitCode)
         }
     }

@@ -35,17 +35,18 @@ struct JobsCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .warning
 
     func run() async throws {
-        let logger = LoggingOptions.bootstrap(level: logLevel, format: .text)
         let config = try cce.load()
+        let redactor = Redactor(config: config)
+        let logger = LoggingOptions.bootstrap(level: logLevel, format: .text, redactor: redactor)
         let http = CurlClient()
         defer { http.shutdown() }
         var listings: [(account: String, jobs: [Job])] = []
         for account in config.accounts {
-            let client = try await startOrExit { try account.cce.client(http: http, logger: logger.component("cce")) }
+            let client = try await startOrExit(redactor: redactor) { try account.cce.client(http: http, logger: logger.component("cce")) }
             do {
                 listings.append((account.name, try await client.listJobs()))
             } catch {
-                printError("jobhook: \(config.accounts.count > 1 ? "account \(account.name): " : "")\(error)")
+                printError(PrintableText.escape(redactor.text("jobhook: \(config.accounts.count > 1 ? "account \(account.name): " : "")\(error)")))
                 throw ExitCode(4)
             }
         }

@@ -22,14 +22,15 @@ struct LoggingOptions: ParsableArguments {
     @Option(help: "text or json (JSON lines, for containers).")
     var logFormat: LineLogHandler.Format = .text
 
-    func bootstrap() -> Logger {
-        Self.bootstrap(level: logLevel, format: logFormat)
+    /// `redactor`: the config's secrets, hidden in every record on top of the URL masking all get.
+    func bootstrap(redactor: Redactor = Redactor()) -> Logger {
+        Self.bootstrap(level: logLevel, format: logFormat, redactor: redactor)
     }
 
     /// Lines go through `LineLogHandler.standardErrorSink(for:)`: queued, written by their own
     /// thread, flushed (bounded) by `Jobhook.main` before the process exits.
-    static func bootstrap(level: Logger.Level, format: LineLogHandler.Format) -> Logger {
-        LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level, format: format) }
+    static func bootstrap(level: Logger.Level, format: LineLogHandler.Format, redactor: Redactor = Redactor()) -> Logger {
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level, format: format, redactor: redactor) }
         return Logger(label: "jobhook")
     }
 }

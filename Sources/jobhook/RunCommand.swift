@@ -19,14 +19,15 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        let logger = logging.bootstrap()
+        // Loaded first, so that log records hide the config's secrets (a bad config is printed, not logged).
+        let loaded = try config.load()
+        let logger = logging.bootstrap(redactor: Redactor(config: loaded))
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let loaded = try config.load()
         let http = CurlClient()
         defer { http.shutdown() }
         let store = try openStore(at: loaded.state.path, exclusive: true)
-        let daemon = try await startOrExit {
+        let daemon = try await startOrExit(redactor: Redactor(config: loaded)) {
             try await Daemon.make(
                 config: loaded, store: store, http: http, logger: logger,
                 metrics: { registry.emitToString() },

@@ -32,20 +32,23 @@ struct SendTestCommand: AsyncParsableCommand {
             transition: DeliveryPlanner.transition(change), request: request, createdAt: change.detectedAt)
         let http = CurlClient()
         defer { http.shutdown() }
+        // The answer and the reasons are outside text: a receiver may echo its token or a header.
+        let redactor = Redactor(config: loaded)
+        func shown(_ text: String) -> String { PrintableText.escape(redactor.text(text)) }
         print("sending a sample \(change.job.type ?? "") \(change.to) event to \(receiver) (\(target.url)) …")
         let (outcome, response) = await DeliveryAttempt.exchange(delivery, to: target.deliveryTarget, http: http)
         if let response {
             let body = String(decoding: response.body.prefix(2000), as: UTF8.self)
-            print("answer: HTTP \(response.status)" + (body.isEmpty ? "" : " \(body)"))
+            print("answer: HTTP \(response.status)" + (body.isEmpty ? "" : " \(shown(body))"))
         }
         switch outcome {
         case .delivered:
             print("delivered")
         case .retryable(let reason, _, _):
-            print("not delivered (would be retried): \(reason)")
+            print("not delivered (would be retried): \(shown(reason))")
             throw ExitCode(1)
         case .permanent(let reason):
-            print("not delivered (permanent): \(reason)")
+            print("not delivered (permanent): \(shown(reason))")
             throw ExitCode(1)
         }
     }

@@ -32,17 +32,17 @@ func unusableStore(_ error: StoreError) -> ExitCode {
 
 /// Builds what a command runs, turning start-up failures into the documented exit codes: 1 when the
 /// state store cannot be used (reading the watches back, say), 2 for CCE settings or anything else
-/// in the config.
-func startOrExit<T>(_ start: () async throws -> T) async throws -> T {
+/// in the config. Messages go through `redactor`: a CCE error may quote an endpoint the config gave.
+func startOrExit<T>(redactor: Redactor = Redactor(), _ start: () async throws -> T) async throws -> T {
     do {
         return try await start()
     } catch let error as StoreError {
         throw unusableStore(error)
     } catch let error as CCEError {
-        printError("jobhook: \(error)")
+        printError(PrintableText.escape(redactor.text("jobhook: \(error)")))
         throw ExitCode(2)
     } catch {
-        printError("jobhook: cannot start: \(error)")
+        printError(PrintableText.escape(redactor.text("jobhook: cannot start: \(error)")))
         throw ExitCode(2)
     }
 }

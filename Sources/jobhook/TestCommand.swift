@@ -23,9 +23,7 @@ struct TestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try config.load()
-        let environment = ProcessInfo.processInfo.environment
-        let mask = SecretMask(
-            configText: (try? String(contentsOfFile: config.resolvedPath, encoding: .utf8)) ?? "", environment: environment)
+        let redactor = Redactor(config: loaded)
         let tree = try readJob(job)
         let before = try previous.map { PhaseTracker.phases(of: try readJob($0)) } ?? [:]
         let rootID = tree.uid ?? "job"
@@ -36,18 +34,23 @@ struct TestCommand: AsyncParsableCommand {
         // Planned together, as the pipeline does: a group_wait group opened by one change is joined by the next.
         let planned = Pipeline.plan(changes, config: loaded)
         for change in changes {
-            print("\(change.level.rawValue) \(change.uid) \(change.job.type ?? "?"): \(DeliveryPlanner.transition(change))")
+            print(PrintableText.escape("\(change.level.rawValue) \(change.uid) \(change.job.type ?? "?"): \(DeliveryPlanner.transition(change))"))
             let deliveries = planned.filter { $0.uid == change.uid && $0.transition == DeliveryPlanner.transition(change) }
             if deliveries.isEmpty { print("  no rule matches") }
             for delivery in deliveries {
                 print("  rule \(delivery.rule) → receiver \(delivery.receiver) (webhook-id \(delivery.id))")
-                print("    \(delivery.request.method) \(mask.maskURL(delivery.request.url))")
-                for header in delivery.request.headers { print("    \(header.name): \(mask.mask(header.value))") }
-                print("    Content-Type: \(delivery.request.contentType)")
-                if let body = delivery.request.body { print("    " + mask.mask(String(decoding: body, as: UTF8.self))) }
+                // Masked for the reader, escaped for the terminal: a rendered value may carry a CCE reason.
+                print("    \(delivery.request.method) \(PrintableText.escape(redactor.url(delivery.request.url)))")
+                for header in delivery.request.headers {
+                    print("    \(header.name): \(PrintableText.escape(redactor.header(name: header.name, value: header.value)))")
+                }
+                print("    Content-Type: \(PrintableText.escape(delivery.request.contentType))")
+                if let body = delivery.request.body {
+                    print("    " + PrintableText.escape(redactor.text(String(decoding: body, as: UTF8.self))))
+                }
                 if let http, let receiver = loaded.receiver(named: delivery.receiver) {
                     let outcome = await DeliveryAttempt.send(delivery, to: receiver.deliveryTarget, http: http)
-                    print("    sent: \(outcome.label) — \(mask.mask(outcome.reason))")
+                    print("    sent: \(outcome.label) — \(PrintableText.escape(redactor.text(outcome.reason)))")
                 }
             }
         }

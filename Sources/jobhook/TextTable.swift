@@ -1,4 +1,5 @@
 import Foundation
+import JobhookCore
 
 /// A plain-text table: columns padded to their widest cell, each cut at its maximum width (the
 /// last column is not padded). `deliveries list` and `jobs` print with it.
@@ -24,8 +25,10 @@ struct TextTable {
         text.count <= width ? text : String(text.prefix(max(width - 1, 0))) + "…"
     }
 
+    /// Cells hold outside text (CCE types and names, receivers' errors): control characters are
+    /// shown escaped (`PrintableText`), so a cell stays on its line and cannot drive the terminal.
     static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        PrintableText.escape(text)
     }
 }
 

@@ -44,28 +44,30 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = LoggingOptions.bootstrap(level: logLevel, format: .text)
         var loaded = try cce.load(oneAccount: true)
+        let redactor = Redactor(config: loaded)
+        let logger = LoggingOptions.bootstrap(level: logLevel, format: .text, redactor: redactor)
         if let timeout { loaded.poll.jobTimeout = timeout }
         if let interval { loaded.poll.interval = interval }
         if noNotify { loaded.rules = [] }
         var pollSettings = loaded.poll.pollerSettings
         pollSettings.firstPollSpread = .milliseconds(50)
         let jobIDs = uniqueJobIDs
-        let display = WatchDisplay(jobIDs: jobIDs, output: json ? .json : isatty(STDOUT_FILENO) == 1 ? .tree : .lines)
+        let display = WatchDisplay(jobIDs: jobIDs, output: json ? .json : isatty(STDOUT_FILENO) == 1 ? .tree : .lines,
+                                   redactor: redactor)
         let (events, sink) = AsyncStream.makeStream(of: PollerEvent.self)
         let http = CurlClient()
         defer { http.shutdown() }
         // `jobhook watch` must not touch the daemon's state file: an in-memory store, same engine.
-        let store = try await startOrExit { try SQLiteStore.inMemory() }
-        let engine = try await startOrExit {
+        let store = try await startOrExit(redactor: redactor) { try SQLiteStore.inMemory() }
+        let engine = try await startOrExit(redactor: redactor) {
             try await Engine.make(config: loaded, store: store, http: http, pollSettings: pollSettings, logger: logger,
                                   onEvent: { event, _ in
                                       display.show(event)
                                       sink.yield(event)
                                   })
         }
-        for id in jobIDs { _ = try await startOrExit { try await engine.watches.add(id, source: .cli) } }
+        for id in jobIDs { _ = try await startOrExit(redactor: redactor) { try await engine.watches.add(id, source: .cli) } }
         let outcome = OutcomeBox(FollowOutcome(jobIDs: jobIDs))
         try await engine.run(logger: logger) {
             await withDiscardingTaskGroup { group in

@@ -9,9 +9,11 @@ struct WatchDisplay: Sendable {
 
     let output: Output
     let tree: TreeDisplay
+    let redactor: Redactor
 
-    init(jobIDs: [String], output: Output) {
+    init(jobIDs: [String], output: Output, redactor: Redactor = Redactor()) {
         self.output = output
+        self.redactor = redactor
         tree = TreeDisplay(jobIDs: jobIDs, enabled: output == .tree)
     }
 
@@ -28,7 +30,7 @@ struct WatchDisplay: Sendable {
                     for change in changes { print(WatchFormat.line(change)) }
                 }
             case .finished(let id, let tree):
-                if output == .lines { print("\(id) finished: \(tree.phase ?? "?")") }
+                if output == .lines { print(PrintableText.escape("\(id) finished: \(tree.phase ?? "?")")) }
             case .timedOut(let id):
                 report("\(id): timed out before it finished")
             case .expired(let id, let error), .failed(let id, let error):
@@ -42,7 +44,9 @@ struct WatchDisplay: Sendable {
 
     func redraw() { tree.redraw() }
 
+    /// Errors quote CCE's answers and endpoints: masked (`Redactor`) and escaped like the rest.
     private func report(_ line: String) {
+        let line = PrintableText.escape(redactor.text(line))
         if output == .tree { tree.note(line) } else { printError(line) }
     }
 }

@@ -23,14 +23,17 @@ public final class ChildProcess: Sendable {
         process.standardInput = FileHandle.nullDevice
         self.process = process
         let output = self.output, errors = self.errors
+        // An empty read is end of file; `waitForExit` waits for it, so output written just before
+        // exiting is not lost to the reader thread.
         out.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            output.append(data)
+            if data.isEmpty { handle.readabilityHandler = nil; output.complete() } else { output.append(data) }
         }
         err.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            errors.append(data)
+            if data.isEmpty { handle.readabilityHandler = nil; errors.complete() } else { errors.append(data) }
         }
+        if standardError != nil { errors.complete() }
         try process.run()
     }
 
@@ -72,7 +75,22 @@ public final class ChildProcess: Sendable {
             _ = await eventually(timeout: .seconds(5)) { !process.isRunning }
             return nil
         }
+        await drainOutput()
         return process.terminationStatus
+    }
+
+    /// After exit, until both pipes reached end of file, or nothing new arrived for 50 ms (the
+    /// reader thread does not always report end of file), and at most a second: output written just
+    /// before exiting must not be lost to a test that reads it at once.
+    private func drainOutput() async {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(1)
+        var last = (output.count, errors.count, clock.now)
+        while !(output.isComplete && errors.isComplete), clock.now < deadline {
+            try? await clock.sleep(for: .milliseconds(10))
+            let now = (output.count, errors.count)
+            if now != (last.0, last.1) { last = (now.0, now.1, clock.now) } else if clock.now - last.2 >= .milliseconds(50) { return }
+        }
     }
 
     /// SIGKILL and reap.
@@ -123,6 +141,11 @@ public struct TempDirectory: Sendable {
 /// Bytes a pipe delivered so far, shared with the pipe's reader thread.
 final class OutputBuffer: Sendable {
     private let data = Mutex(Data())
+    private let ended = Mutex(false)
     func append(_ bytes: Data) { data.withLock { $0.append(bytes) } }
     var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
+    var count: Int { data.withLock { $0.count } }
+    /// The pipe reached end of file: everything the process wrote is in `text`.
+    var isComplete: Bool { ended.withLock { $0 } }
+    func complete() { ended.withLock { $0 = true } }
 }

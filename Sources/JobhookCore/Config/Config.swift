@@ -16,6 +16,8 @@ public struct Config: Sendable {
     public var rules: [Rule]
     /// The file it was loaded from (for messages and `jobhook check`).
     public var sourcePath: String
+    /// The values `${…}` put into secret positions (set by the loader): `Redactor(config:)` hides them.
+    public var expandedSecrets: [String] = []
 
     public init(
         cce: CCESettings, accounts: [CCEAccount]? = nil, poll: PollSettings = PollSettings(), watch: WatchSettings = WatchSettings(),
@@ -31,6 +33,16 @@ public struct Config: Sendable {
         self.receivers = receivers
         self.rules = rules
         self.sourcePath = sourcePath
+    }
+
+    /// The dispatcher's targets, each hiding this config's secrets in what its outcomes say.
+    public var deliveryTargets: [DeliveryTarget] {
+        let redactor = Redactor(config: self)
+        return receivers.map { receiver in
+            var target = receiver.deliveryTarget
+            target.redactor = redactor
+            return target
+        }
     }
 
     public func receiver(named name: String) -> Receiver? {

@@ -28,6 +28,7 @@ public enum ConfigLoader {
         }
         var result = config
         result.sourcePath = file
+        result.expandedSecrets = Redactor.expandedSecrets(in: root, environment: environment)
         return result
     }
 

@@ -51,7 +51,9 @@ public struct WebhookURL: Sendable, Hashable, CustomStringConvertible, CustomDeb
     public var description: String { Self.redact(reveal) }
     public var debugDescription: String { description }
 
-    /// `scheme://host[:port]/…` of any URL text, for logs and messages.
+    /// `scheme://host[:port]/…` of any URL text, for logs and messages. Stricter than `Redactor.url`
+    /// (which keeps the path and query names with the tokens hidden): used where a line only needs to
+    /// say which host, so nothing of the path is printed at all.
     public static func redact(_ text: String) -> String {
         guard let components = URLComponents(string: text), let scheme = components.scheme, let host = components.host
         else { return "<redacted>" }

@@ -16,11 +16,13 @@ public enum DeliveryAttempt {
         _ delivery: Delivery, to target: DeliveryTarget, http: any HTTPClient, now: @Sendable () -> Date = { Date() }
     ) async -> (outcome: Outcome, response: HTTPResponse?) {
         let request = httpRequest(for: delivery, target: target, at: now())
+        // The reason becomes `last_error`, a log field and CLI output: never with a secret in it.
+        let redactor = target.redactor.adding(Redactor.secrets(of: request))
         do {
             let response = try await http.send(request)
-            return (target.classify(response, now()), response)
+            return (target.classify(response, now()).redacted(by: redactor), response)
         } catch {
-            return (Outcome.classify(error), nil)
+            return (Outcome.classify(error).redacted(by: redactor), nil)
         }
     }
 

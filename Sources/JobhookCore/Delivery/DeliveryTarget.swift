@@ -19,6 +19,9 @@ public struct DeliveryTarget: Sendable {
     public var prepare: @Sendable (inout HTTPRequest, _ deliveryID: String, _ now: Date) -> Void
     /// Turns an answer into an outcome: status rules, refined by the vendor's body codes for presets.
     public var classify: @Sendable (HTTPResponse, _ now: Date) -> Outcome
+    /// Hides the config's secrets in an outcome's reason (a receiver may echo its token), before it
+    /// is stored as `last_error` or logged; the request's own credentials are hidden on top.
+    public var redactor = Redactor()
 
     public init(
         name: String, timeout: Duration = .seconds(15), retry: RetrySettings = RetrySettings(), maxInFlight: Int = 4, rateLimits: [RateLimit] = [],

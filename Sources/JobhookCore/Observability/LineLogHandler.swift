@@ -3,8 +3,10 @@ public import Logging
 import Synchronization
 
 /// jobhook's log output: one line per record on standard error, as text for people or JSON lines for
-/// containers. Metadata (job_id, receiver, webhook_id) stays structured in JSON; values never carry
-/// secrets because callers log redacted forms (`Secret`, `WebhookURL`).
+/// containers. Metadata (job_id, receiver, webhook_id) stays structured in JSON. Callers log redacted
+/// forms (`Secret`, `WebhookURL`); every message and metadata value also goes through a `Redactor`
+/// (URLs in an error, a receiver's answer echoing a token, the config's known secrets), so a record
+/// shows no secret in either format.
 public struct LineLogHandler: LogHandler {
     public enum Format: String, Sendable, CaseIterable {
         case text
@@ -17,13 +19,16 @@ public struct LineLogHandler: LogHandler {
     private let label: String
     private let format: Format
     private let write: @Sendable (String) -> Void
+    private let redactor: Redactor
 
     /// `write` receives each line without its newline; by default the line goes to standard error
     /// through the process's `LogSink` for `format`.
-    public init(label: String, level: Logger.Level, format: Format, write: (@Sendable (String) -> Void)? = nil) {
+    public init(label: String, level: Logger.Level, format: Format, redactor: Redactor = Redactor(),
+                write: (@Sendable (String) -> Void)? = nil) {
         self.label = label
         self.logLevel = level
         self.format = format
+        self.redactor = redactor
         let sink = Self.standardErrorSink(for: format)
         self.write = write ?? { sink.enqueue($0) }
     }
@@ -37,7 +42,17 @@ public struct LineLogHandler: LogHandler {
         var all = metadata
         if let provided = metadataProvider?.get() { all.merge(provided) { _, new in new } }
         if let extra = event.metadata { all.merge(extra) { _, new in new } }
-        write(Self.line(level: event.level, message: "\(event.message)", metadata: all, label: label, format: format))
+        write(Self.line(level: event.level, message: redactor.text("\(event.message)"), metadata: all.mapValues(redacted),
+                        label: label, format: format))
+    }
+
+    private func redacted(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {
+        switch value {
+        case .string(let s): .string(redactor.text(s))
+        case .stringConvertible(let c): .string(redactor.text("\(c)"))
+        case .array(let a): .array(a.map(redacted))
+        case .dictionary(let d): .dictionary(d.mapValues(redacted))
+        }
     }
 
     /// One record as one line (no newline), in `format`.

@@ -58,7 +58,7 @@ public struct Engine: Sendable {
                           logger: pollerLogger, knownPhases: known)
         }
         watches = WatchList(store: store, pollers: pollers, logger: logger.component("watches"))
-        dispatcher = Dispatcher(store: store, http: http, targets: config.receivers.map(\.deliveryTarget),
+        dispatcher = Dispatcher(store: store, http: http, targets: config.deliveryTargets,
                                 logger: logger.component("dispatcher"), observer: onDelivery)
         pipeline = Pipeline(pollers: pollers, watches: watches, store: store, dispatcher: dispatcher, config: self.config,
                             logger: logger.component("pipeline"), observer: onEvent)

@@ -56,7 +56,15 @@ extension APIServer {
                 removeWatch: { try await engine.watches.remove($0) },
                 watches: { try await store.watches() },
                 watch: { try await store.watch($0) },
-                deliveries: { try await store.deliveries(state: $0, limit: $1) },
+                deliveries: { state, limit in
+                    // last_error may quote a receiver's answer: hidden as `GET /v1/deliveries` shows it.
+                    let redactor = Redactor(config: engine.config.current)
+                    return try await store.deliveries(state: state, limit: limit).map { delivery in
+                        var shown = delivery
+                        shown.lastError = delivery.lastError.map(redactor.text)
+                        return shown
+                    }
+                },
                 retryDelivery: { id, force in
                     let outcome = try await store.retry(id, force: force, now: Date())
                     if outcome == .requeued { await engine.dispatcher.wake() }

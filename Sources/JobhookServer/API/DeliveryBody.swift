@@ -2,7 +2,8 @@ public import Foundation
 public import JobhookCore
 
 /// A queued notification as the API shows it. Never the URL, headers or body: they carry secrets
-/// (tokens in webhook URLs, signing keys in headers). Shared by `GET /v1/deliveries` and
+/// (tokens in webhook URLs, signing keys in headers); `last_error` (a transport error, a receiver's
+/// answer) is shown through a `Redactor`. Shared by `GET /v1/deliveries` and
 /// `jobhook deliveries --json`, so scripts see one shape.
 public struct DeliveryBody: Encodable, Sendable {
     public var id: String
@@ -29,7 +30,12 @@ public struct DeliveryBody: Encodable, Sendable {
         case finishedAt = "finished_at"
     }
 
+    /// With URL masking only; `init(_:redactor:)` with the config's redactor also hides its secrets.
     public init(_ delivery: Delivery) {
+        self.init(delivery, redactor: Redactor())
+    }
+
+    public init(_ delivery: Delivery, redactor: Redactor) {
         id = delivery.id
         receiver = delivery.receiver
         rule = delivery.rule
@@ -41,7 +47,7 @@ public struct DeliveryBody: Encodable, Sendable {
         createdAt = delivery.createdAt
         // Only a pending delivery has a next attempt worth showing.
         nextAttemptAt = delivery.state == .pending ? delivery.nextAttemptAt : nil
-        lastError = delivery.lastError
+        lastError = delivery.lastError.map(redactor.text)
         finishedAt = delivery.finishedAt
         cce = delivery.account
     }

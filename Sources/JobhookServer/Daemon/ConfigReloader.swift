@@ -27,7 +27,7 @@ public struct ConfigReloader: Sendable {
         case .success(let new):
             let old = engine.config.current
             engine.config.replace(new)
-            await engine.dispatcher.setTargets(new.receivers.map(\.deliveryTarget))
+            await engine.dispatcher.setTargets(new.deliveryTargets)
             let before = Set(old.configuredWatches.map(\.jobID))
             for (jobID, account) in new.configuredWatches where !before.contains(jobID) && engine.watches.accounts.contains(account) {
                 do {

@@ -32,7 +32,8 @@ public struct Daemon: Sendable {
         if withAPI, let listen = config.server.listen {
             var hooks = APIServer.Hooks(engine: engine)
             if let reloader {
-                hooks.reload = { @Sendable () async -> String? in await reloader.reload()?.description }
+                // Problems never quote a value; URLs in them are masked all the same, as in the log.
+                hooks.reload = { @Sendable () async -> String? in (await reloader.reload()?.description).map(Redactor().text) }
             }
             hooks.readiness = { readiness.reason }
             hooks.metrics = metrics

@@ -33,17 +33,18 @@ struct DeliveriesListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let deliveries = try await chosen(from: store.open())
+        let redactor = store.redactor()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             encoder.dateEncodingStrategy = .iso8601
             for delivery in deliveries {
-                print(String(decoding: try encoder.encode(DeliveryBody(delivery)), as: UTF8.self))
+                print(String(decoding: try encoder.encode(DeliveryBody(delivery, redactor: redactor)), as: UTF8.self))
             }
         } else if deliveries.isEmpty {
             print(dead ? "no dead deliveries" : silenced ? "no silenced deliveries" : "no deliveries")
         } else {
-            print(DeliveryTable.text(deliveries))
+            print(DeliveryTable.text(deliveries, redactor: redactor))
         }
     }
 

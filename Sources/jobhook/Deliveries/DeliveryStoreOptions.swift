@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import JobhookCore
 
 /// Which state store the `deliveries` subcommands open: `--state FILE`, else `state.path` from the config.
@@ -12,6 +13,16 @@ struct DeliveryStoreOptions: ParsableArguments {
     /// `mustExist: false` where writing first is normal (a silence added before the daemon's first start).
     func open(mustExist: Bool = true) throws -> SQLiteStore {
         try openStore(at: statePath ?? config.load().state.path, mustExist: mustExist)
+    }
+}
+
+extension DeliveryStoreOptions {
+    /// Hides the config's secrets in what `list` shows; with `--state` and no readable config, URL
+    /// masking only (a config problem must not stop an inspection of the queue).
+    func redactor() -> Redactor {
+        guard let loaded = try? ConfigLoader.load(path: config.resolvedPath, environment: ProcessInfo.processInfo.environment)
+        else { return Redactor() }
+        return Redactor(config: loaded)
     }
 }
 

@@ -6,9 +6,10 @@ enum DeliveryTable {
     static let table = TextTable(header: ["ID", "RECEIVER", "RULE", "JOB", "ATTEMPTS", "STATE", "LAST ERROR"],
                                  maxWidths: [36, 16, 20, 36, 8, 9, 60])
 
-    static func text(_ deliveries: [Delivery]) -> String {
+    /// `last_error` may quote a receiver's answer: shown through `redactor`.
+    static func text(_ deliveries: [Delivery], redactor: Redactor = Redactor()) -> String {
         table.text(deliveries.map { d in
-            [d.id, d.receiver, d.rule, d.jobID, String(d.attempts), d.state.rawValue, d.lastError ?? ""]
+            [d.id, d.receiver, d.rule, d.jobID, String(d.attempts), d.state.rawValue, redactor.text(d.lastError ?? "")]
         })
     }
 }
