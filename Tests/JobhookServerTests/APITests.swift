@@ -83,7 +83,7 @@ struct APITests {
             #expect(try H.object(unknown)["error"] as? String == "no such route: /nope")
             let wrong = try await api.send("PUT", "/v1/watches")
             #expect(wrong.status == 405)
-            #expect(wrong.header("Allow") == "GET, POST")
+            #expect(wrong.header("Allow") == "GET, HEAD, POST, OPTIONS")
             #expect(try H.object(wrong)["error"] is String)
         }
     }

@@ -5,6 +5,7 @@ import Logging
 
 /// Every failure leaves as `{"error": "…"}`: Hummingbird's own (unknown route, body too large) are
 /// re-worded, store errors are 500s that name the file, anything else is a 500 without internals.
+/// A method the API implements nowhere (PROPFIND, CONNECT…) is 501, as RFC 9110 §15.6.2 asks.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -15,6 +16,9 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.error("state store failed", metadata: ["error": "\(error)"])
             return JSONResponse.make(status: .internalServerError, ErrorBody(error: error.description))
         } catch let error as any HTTPResponseError {
+            if error.status == .notFound, request.method != .options, !APIRoute.refusable.contains(request.method) {
+                return JSONResponse.make(status: .notImplemented, ErrorBody(error: "the method \(request.method.rawValue) is not implemented"))
+            }
             return JSONResponse.make(status: error.status, ErrorBody(error: Self.wording(error.status, path: request.uri.path)))
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(error)"])
