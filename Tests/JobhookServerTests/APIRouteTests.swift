@@ -86,6 +86,16 @@ struct APIRouteTests {
         }
     }
 
+    /// Found by scripts/api-fuzz: QUERY (parsed by llhttp) fell through to 501, a 5xx for a
+    /// plain client mistake.
+    @Test func queryOnAKnownPathIs405NotA5xx() async throws {
+        try await H.run { api in
+            let response = try await api.send("QUERY", "/v1/watches")
+            #expect(response.status == 405)
+            #expect(response.header("Allow") == "GET, HEAD, POST, OPTIONS")
+        }
+    }
+
     @Test func aMethodImplementedNowhereIs501() async throws {
         try await H.run { api in
             for path in ["/v1/watches", "/nope"] {

@@ -60,7 +60,9 @@ public struct APIRoute: Sendable, Hashable, CustomStringConvertible {
     /// The `Allow` header value, e.g. `GET, HEAD, POST, OPTIONS`.
     public var allow: String { allowed.map(\.rawValue).joined(separator: ", ") }
 
-    /// The methods answered 405 on a known path. Methods outside this list (PROPFIND, CONNECT…) are
-    /// answered 501 on any path: the server implements none of them.
-    public static let refusable: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .trace]
+    /// The methods answered 405 on a known path: RFC 9110's and QUERY (the safe method with a body,
+    /// which llhttp parses and schemathesis probes). Methods outside this list (PROPFIND, CONNECT…)
+    /// are answered 501 on any path: the server implements none of them.
+    public static let refusable: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .trace, query]
+    static let query = HTTPRequest.Method("QUERY")!
 }

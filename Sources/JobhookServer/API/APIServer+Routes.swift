@@ -66,7 +66,8 @@ extension APIServer {
         routes.on(.deliveries, .get) { request, _ in
             let query = request.uri.queryParameters
             var state: Delivery.State?
-            if let text = query["state"].map(String.init), !text.isEmpty {
+            // `state=` (an empty shell variable, say) is refused rather than read as "all".
+            if let text = query["state"].map(String.init) {
                 guard let parsed = Delivery.State(rawValue: text) else {
                     throw APIError(.badRequest, "state must be one of pending, dead, delivered")
                 }
