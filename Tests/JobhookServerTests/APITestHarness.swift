@@ -20,6 +20,7 @@ struct APITestHarness {
         readiness: @escaping @Sendable () async -> String? = { nil },
         idleTimeout: Duration = .seconds(10),
         bodyTimeout: Duration = .seconds(10),
+        maxConnections: Int = 256,
         _ body: @Sendable (APITestHarness) async throws -> T
     ) async throws -> T {
         let store = try SQLiteStore.inMemory()
@@ -36,6 +37,7 @@ struct APITestHarness {
         var server = try APIServer(listen: "127.0.0.1:0", token: token.map(Secret.init), hooks: hooks, logger: quiet)
         server.idleTimeout = idleTimeout
         server.bodyTimeout = bodyTimeout
+        server.maxConnections = maxConnections
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = server.application(onServerRunning: { portSink.yield($0) })
         return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,3 +1,4 @@
+import CurlHTTP
 import Foundation
 import JobhookCore
 import Testing
@@ -55,6 +56,21 @@ struct ConnectionTimeoutTests {
             let closedAfter = try #require(outcome.closedAfter, "a trickled body held the connection for 12 s")
             #expect(closedAfter < .seconds(7))
             #expect(try await api.store.watches().isEmpty)
+        }
+    }
+
+    @Test func connectionsBeyondTheCapWaitUntilOneCloses() async throws {
+        try await H.run(idleTimeout: .seconds(2), maxConnections: 2) { api in
+            // Two silent clients take both places; a third request waits in the accept queue
+            // until the idle timer closes one of them.
+            let clock = ContinuousClock()
+            let connected = clock.now
+            let silent = [try RawConnection(port: api.port), try RawConnection(port: api.port)]
+            try await Task.sleep(for: .milliseconds(300))
+            let third = try await api.send("GET", "/healthz")
+            #expect(third.status == 200)
+            #expect(clock.now - connected >= .milliseconds(1800), "served before a place was free")
+            withExtendedLifetime(silent) {}
         }
     }
 }

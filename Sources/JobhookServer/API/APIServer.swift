@@ -21,6 +21,10 @@ public struct APIServer: Sendable {
     /// How long `POST /v1/watches` waits for its whole body (408 after). The idle timer alone does
     /// not bound it: every trickled body byte counts as activity.
     public var bodyTimeout: Duration = .seconds(10)
+    /// Connections served at once; more wait in the kernel's accept queue. Each slow client holds
+    /// one for at most `idleTimeout`, but without a cap many of them could take every file
+    /// descriptor the process has, and polls and deliveries need those too.
+    public var maxConnections = 256
 
     /// Refuses a public listener without a token (see `validateListen`).
     public init(listen: String, token: Secret?, hooks: Hooks, logger: Logger) throws(ListenError) {
@@ -62,7 +66,10 @@ public struct APIServer: Sendable {
         return Application(
             router: router(),
             server: .http1(configuration: .init(idleTimeout: TimeAmount(idleTimeout))),
-            configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: nil),
+            configuration: ApplicationConfiguration(
+                address: .hostname(address.host, port: address.port), serverName: nil,
+                availableConnectionsDelegate: MaximumAvailableConnections(maxConnections)
+            ),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.info("HTTP API listening", metadata: ["address": "\(host):\(port)"])
