@@ -54,7 +54,8 @@ struct ConnectionTimeoutTests {
             #expect(outcome.received.hasPrefix("HTTP/1.1 408"), "\(outcome.received)")
             #expect(outcome.received.contains(#"{"error":"the request body did not arrive within 1 s"}"#))
             let closedAfter = try #require(outcome.closedAfter, "a trickled body held the connection for 12 s")
-            #expect(closedAfter < .seconds(7))
+            // The answer goes out at 1 s; jobhook reads nothing more, so the idle timer (2 s) ends it.
+            #expect(closedAfter < .seconds(6))
             #expect(try await api.store.watches().isEmpty)
         }
     }

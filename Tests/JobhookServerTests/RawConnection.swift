@@ -8,17 +8,19 @@ import Glibc
 /// one byte at a time, and notice when the server hangs up. Blocking socket calls run on a
 /// Dispatch thread, never on the cooperative pool the server's handlers need.
 final class RawConnection: @unchecked Sendable {
-    /// What came back while trickling, and when the server closed the connection (nil: it never did
-    /// within the time given).
+    /// What came back while trickling, and when the server closed the connection, counted from the
+    /// connect, as the server's idle timer is (nil: it did not within the time given).
     struct Outcome: Sendable {
         var received: String
         var closedAfter: Duration?
     }
 
     private let socketFD: Int32
+    private let clock = ContinuousClock()
+    private let connectedAt: ContinuousClock.Instant
 
     init(port: Int) throws {
-        socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -30,12 +32,15 @@ final class RawConnection: @unchecked Sendable {
             _ = close(socketFD)
             throw HarnessError("could not connect to 127.0.0.1:\(port): errno \(errno)")
         }
+        self.socketFD = socketFD
+        connectedAt = clock.now
     }
 
     deinit { _ = close(socketFD) }
 
     /// Sends `head` at once, then `trickle` one byte every `interval` (over and over) until the
-    /// server closes the connection or `limit` passes, reading whatever the server answers.
+    /// server closes the connection or `limit` (from the connect) passes, reading whatever the
+    /// server answers.
     func send(_ head: String, thenTrickle trickle: String, every interval: Duration, for limit: Duration) async -> Outcome {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
@@ -45,8 +50,7 @@ final class RawConnection: @unchecked Sendable {
     }
 
     private func blockingTrickle(_ head: String, _ trickle: String, _ interval: Duration, _ limit: Duration) -> Outcome {
-        let clock = ContinuousClock()
-        let start = clock.now
+        let start = connectedAt
         var received = Data()
         _ = write(Array(head.utf8))
         let bytes = Array(trickle.utf8)

@@ -6,7 +6,7 @@ import Hummingbird
 enum RequestDeadline {
     /// The whole body, or 408 when it has not arrived within `limit`. Cancelling the read ends
     /// the connection's inbound stream: NIO stops reading from the socket, nothing more counts as
-    /// activity, and the idle timer closes the connection after the answer.
+    /// activity, and the connection is closed after the answer, by the idle timer at the latest.
     static func body(of request: Request, upTo maxBytes: Int, within limit: Duration) async throws -> ByteBuffer {
         try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
             group.addTask { try await request.body.collect(upTo: maxBytes) }
