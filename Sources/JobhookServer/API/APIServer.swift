@@ -65,7 +65,7 @@ public struct APIServer: Sendable {
         let host = address.host
         return Application(
             router: router(),
-            server: .http1(configuration: .init(idleTimeout: TimeAmount(idleTimeout))),
+            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestHandler()], idleTimeout: TimeAmount(idleTimeout))),
             configuration: ApplicationConfiguration(
                 address: .hostname(address.host, port: address.port), serverName: nil,
                 availableConnectionsDelegate: MaximumAvailableConnections(maxConnections)
