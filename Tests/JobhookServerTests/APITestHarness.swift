@@ -10,6 +10,7 @@ import Logging
 /// `run` stops the server when the body returns or throws; every wait is bounded.
 struct APITestHarness {
     let base: String
+    let port: Int
     let store: SQLiteStore
     let client: CurlClient
     let token: String?
@@ -17,6 +18,9 @@ struct APITestHarness {
     static func run<T: Sendable>(
         token: String? = nil,
         readiness: @escaping @Sendable () async -> String? = { nil },
+        idleTimeout: Duration = .seconds(10),
+        bodyTimeout: Duration = .seconds(10),
+        maxConnections: Int = 256,
         _ body: @Sendable (APITestHarness) async throws -> T
     ) async throws -> T {
         let store = try SQLiteStore.inMemory()
@@ -30,7 +34,10 @@ struct APITestHarness {
         var hooks = APIServer.Hooks(engine: engine)
         hooks.readiness = readiness
         hooks.metrics = { "jobhook_up 1\n" }
-        let server = try APIServer(listen: "127.0.0.1:0", token: token.map(Secret.init), hooks: hooks, logger: quiet)
+        var server = try APIServer(listen: "127.0.0.1:0", token: token.map(Secret.init), hooks: hooks, logger: quiet)
+        server.idleTimeout = idleTimeout
+        server.bodyTimeout = bodyTimeout
+        server.maxConnections = maxConnections
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = server.application(onServerRunning: { portSink.yield($0) })
         return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -46,7 +53,7 @@ struct APITestHarness {
             defer { group.cancelAll() }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw HarnessError("the API server did not start within 20s") }
-            let harness = APITestHarness(base: "http://127.0.0.1:\(port)", store: store, client: client, token: token)
+            let harness = APITestHarness(base: "http://127.0.0.1:\(port)", port: port, store: store, client: client, token: token)
             return try await body(harness)
         }
     }

@@ -83,8 +83,42 @@ struct APITests {
             #expect(try H.object(unknown)["error"] as? String == "no such route: /nope")
             let wrong = try await api.send("PUT", "/v1/watches")
             #expect(wrong.status == 405)
-            #expect(wrong.header("Allow") == "GET, POST")
+            #expect(wrong.header("Allow") == "GET, HEAD, POST, OPTIONS")
             #expect(try H.object(wrong)["error"] is String)
+        }
+    }
+
+    /// Found by scripts/api-fuzz: `?state=` listed everything although the document allows only
+    /// the three states.
+    @Test func anEmptyOrUnknownStateFilterIs400() async throws {
+        try await H.run { api in
+            for query in ["state=", "state", "state=Pending", "limit=0", "limit=x"] {
+                let response = try await api.send("GET", "/v1/deliveries?\(query)")
+                #expect(response.status == 400, "\(query)")
+                #expect(try H.object(response)["error"] is String)
+            }
+            #expect(try await api.send("GET", "/v1/deliveries?state=pending&limit=1").status == 200)
+        }
+    }
+
+    /// As documented (schemathesis sent both): `cce: null` means "not given", `cce: ""` names no account.
+    @Test func aNullAccountIsLeftOutAndAnEmptyOneIsRefused() async throws {
+        try await H.run { api in
+            #expect(try await api.send("POST", "/v1/watches", json: #"{"job_id": "job-1", "cce": null}"#).status == 201)
+            let empty = try await api.send("POST", "/v1/watches", json: #"{"job_id": "job-2", "cce": ""}"#)
+            #expect(empty.status == 400)
+            #expect(try H.object(empty)["error"] as? String == "cce: unknown account '' (accounts: default)")
+        }
+    }
+
+    /// As documented (schemathesis' use-after-free check flags it): a removed watch stays a record.
+    @Test func aRemovedWatchIsStillShownAsRemoved() async throws {
+        try await H.run { api in
+            #expect(try await api.send("POST", "/v1/watches", json: #"{"job_id": "job-1"}"#).status == 201)
+            #expect(try await api.send("DELETE", "/v1/watches/job-1").status == 204)
+            let after = try await api.send("GET", "/v1/watches/job-1")
+            #expect(after.status == 200)
+            #expect(try H.object(after)["state"] as? String == "removed")
         }
     }
 

@@ -7,21 +7,31 @@ import JobhookCore
 extension APIServer {
     func addRoutes(to router: Hummingbird.Router<BasicRequestContext>) {
         let hooks = hooks
-        router.get("/healthz") { _, _ in JSONResponse.make(status: .ok, ["status": "ok"]) }
-        router.get("/readyz") { _, _ in
+        var routes = RouteRegistry(router: router)
+        routes.on(.healthz, .get) { _, _ in JSONResponse.make(status: .ok, ["status": "ok"]) }
+        routes.on(.readyz, .get) { _, _ in
             if let reason = await hooks.readiness() {
                 throw APIError(.serviceUnavailable, "not ready: \(reason)")
             }
             return JSONResponse.make(status: .ok, ["status": "ready"])
         }
-        router.get("/metrics") { _, _ in
+        routes.on(.metrics, .get) { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: await hooks.metrics()))
             )
         }
+        routes.on(.openAPI, .get) { _, _ in
+            guard let document = OpenAPIDocument.text else {
+                throw APIError(.notFound, "the OpenAPI document is not bundled with this binary (see docs/openapi.json)")
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: document))
+            )
+        }
 
-        router.post("/-/reload") { _, _ in
+        routes.on(.reload, .post) { _, _ in
             guard let reload = hooks.reload else { throw APIError(.notFound, "reloading is not enabled") }
             if let problems = await reload() {
                 throw APIError(.badRequest, "the new config was rejected; the previous one stays in force: \(problems)")
@@ -29,8 +39,9 @@ extension APIServer {
             return JSONResponse.make(status: .ok, ["status": "reloaded"])
         }
 
-        router.post("/v1/watches") { request, _ in
-            let (jobID, named) = try await Self.watchRequest(from: request)
+        let bodyTimeout = bodyTimeout
+        routes.on(.watches, .post) { request, _ in
+            let (jobID, named) = try await Self.watchRequest(from: request, within: bodyTimeout)
             let account = try Self.account(named, of: hooks.accounts)
             let added = try await hooks.addWatch(jobID, account)
             let watch = try await hooks.watch(jobID)
@@ -38,24 +49,25 @@ extension APIServer {
             guard let watch else { return JSONResponse.make(status: status, ["job_id": jobID]) }
             return JSONResponse.make(status: status, WatchBody(watch))
         }
-        router.get("/v1/watches") { _, _ in
+        routes.on(.watches, .get) { _, _ in
             JSONResponse.make(status: .ok, WatchListBody(watches: try await hooks.watches().map(WatchBody.init)))
         }
-        router.get("/v1/watches/{job_id}") { _, context in
+        routes.on(.watch, .get) { _, context in
             let jobID = try context.parameters.require("job_id")
             guard let watch = try await hooks.watch(jobID) else { throw APIError(.notFound, "job \(jobID) is not watched") }
             return JSONResponse.make(status: .ok, WatchBody(watch))
         }
-        router.delete("/v1/watches/{job_id}") { _, context in
+        routes.on(.watch, .delete) { _, context in
             let jobID = try context.parameters.require("job_id")
             guard try await hooks.removeWatch(jobID) else { throw APIError(.notFound, "job \(jobID) is not watched") }
             return Response(status: .noContent)
         }
 
-        router.get("/v1/deliveries") { request, _ in
+        routes.on(.deliveries, .get) { request, _ in
             let query = request.uri.queryParameters
             var state: Delivery.State?
-            if let text = query["state"].map(String.init), !text.isEmpty {
+            // `state=` (an empty shell variable, say) is refused rather than read as "all".
+            if let text = query["state"].map(String.init) {
                 guard let parsed = Delivery.State(rawValue: text) else {
                     throw APIError(.badRequest, "state must be one of pending, dead, delivered, silenced")
                 }
@@ -71,9 +83,15 @@ extension APIServer {
             let deliveries = try await hooks.deliveries(state, limit)
             return JSONResponse.make(status: .ok, DeliveryListBody(deliveries: deliveries.map(DeliveryBody.init)))
         }
-        router.post("/v1/deliveries/{id}/retry") { request, context in
+        routes.on(.retryDelivery, .post) { request, context in
             let id = try context.parameters.require("id")
-            let force = request.uri.queryParameters["force"].map { $0 == "true" || $0 == "1" } ?? false
+            var force = false
+            if let text = request.uri.queryParameters["force"].map(String.init) {
+                guard let value = ["true": true, "1": true, "false": false, "0": false][text] else {
+                    throw APIError(.badRequest, "force must be true or false")
+                }
+                force = value
+            }
             switch try await hooks.retryDelivery(id, force) {
             case .requeued:
                 return JSONResponse.make(status: .ok, ["id": id, "state": Delivery.State.pending.rawValue])
@@ -84,24 +102,7 @@ extension APIServer {
             }
         }
 
-        refuseOtherMethods(on: router, [
-            ("/healthz", [.get]), ("/readyz", [.get]), ("/metrics", [.get]), ("/-/reload", [.post]),
-            ("/v1/watches", [.get, .post]), ("/v1/watches/{job_id}", [.get, .delete]),
-            ("/v1/deliveries", [.get]), ("/v1/deliveries/{id}/retry", [.post]),
-        ])
-    }
-
-    /// Hummingbird answers a known path with the wrong method as 404; clients deserve 405 + Allow.
-    private func refuseOtherMethods(on router: Hummingbird.Router<BasicRequestContext>, _ routes: [(RouterPath, [HTTPRequest.Method])]) {
-        let all: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
-        for (path, allowed) in routes {
-            let allow = allowed.map(\.rawValue).joined(separator: ", ")
-            for method in all where !allowed.contains(method) {
-                router.on(path, method: method) { request, _ -> Response in
-                    throw APIError(.methodNotAllowed, "\(request.method.rawValue) is not allowed here (allowed: \(allow))", headers: [.allow: allow])
-                }
-            }
-        }
+        routes.answerOtherMethods()
     }
 
     static let tooLargeMessage = "request body too large (at most \(maxBodyBytes / 1024) KiB)"
@@ -120,12 +121,13 @@ extension APIServer {
         return accounts[0]
     }
 
-    /// Reads `{"job_id": "…", "cce": "…"}` (`cce` optional) from a body of at most `maxBodyBytes`.
-    static func watchRequest(from request: Request) async throws -> (jobID: String, account: String?) {
+    /// Reads `{"job_id": "…", "cce": "…"}` (`cce` optional) from a body of at most `maxBodyBytes`
+    /// that arrives whole within `limit`.
+    static func watchRequest(from request: Request, within limit: Duration) async throws -> (jobID: String, account: String?) {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
             throw APIError(.contentTooLarge, tooLargeMessage)
         }
-        let buffer = try await request.body.collect(upTo: maxBodyBytes)
+        let buffer = try await RequestDeadline.body(of: request, upTo: maxBodyBytes, within: limit)
         struct Body: Decodable {
             var jobID: String?
             var cce: String?

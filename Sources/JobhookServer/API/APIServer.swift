@@ -1,6 +1,8 @@
 public import CCE
 public import Hummingbird
 public import Logging
+import HummingbirdCore
+import NIOCore
 
 /// The daemon's HTTP API (`server.listen`): watches, the delivery queue, probes and `/metrics`.
 /// Routes live in `APIServer+Routes.swift`; JSON shapes in `WatchBody` and `DeliveryBody`.
@@ -12,6 +14,17 @@ public struct APIServer: Sendable {
     public var token: Secret?
     public var hooks: Hooks
     public var logger: Logger
+    /// How long a connection may sit without a whole request head, a body part or a response
+    /// going out. Hummingbird's idle timer counts decoded HTTP parts, not bytes, so a client that
+    /// trickles a header byte by byte is closed this long after it connected.
+    public var idleTimeout: Duration = .seconds(10)
+    /// How long `POST /v1/watches` waits for its whole body (408 after). The idle timer alone does
+    /// not bound it: every trickled body byte counts as activity.
+    public var bodyTimeout: Duration = .seconds(10)
+    /// Connections served at once; more wait in the kernel's accept queue. Each slow client holds
+    /// one for at most `idleTimeout`, but without a cap many of them could take every file
+    /// descriptor the process has, and polls and deliveries need those too.
+    public var maxConnections = 256
 
     /// Refuses a public listener without a token (see `validateListen`).
     public init(listen: String, token: Secret?, hooks: Hooks, logger: Logger) throws(ListenError) {
@@ -35,7 +48,8 @@ public struct APIServer: Sendable {
     }
 
     public func router() -> Hummingbird.Router<BasicRequestContext> {
-        let router = Hummingbird.Router(context: BasicRequestContext.self)
+        let router = Hummingbird.Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.middlewares.add(HeadResponseMiddleware())
         router.middlewares.add(APIErrorMiddleware())
         router.middlewares.add(BearerAuthMiddleware(token: token))
         addRoutes(to: router)
@@ -51,7 +65,11 @@ public struct APIServer: Sendable {
         let host = address.host
         return Application(
             router: router(),
-            configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port), serverName: nil),
+            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestHandler()], idleTimeout: TimeAmount(idleTimeout))),
+            configuration: ApplicationConfiguration(
+                address: .hostname(address.host, port: address.port), serverName: nil,
+                availableConnectionsDelegate: MaximumAvailableConnections(maxConnections)
+            ),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.info("HTTP API listening", metadata: ["address": "\(host):\(port)"])

@@ -3,13 +3,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Guards `/v1/*` with `Authorization: Bearer <token>` when a token is configured. Probes and
-/// `/metrics` stay open, as Prometheus and Kubernetes expect.
+/// Guards `/v1/*` and `/-/*` (`APIRoute.needsToken(path:)`) with `Authorization: Bearer <token>`
+/// when a token is configured.
 struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     var token: Secret?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token, request.uri.path.hasPrefix("/v1/") || request.uri.path == "/v1" || request.uri.path.hasPrefix("/-/") else {
+        guard let token, APIRoute.needsToken(path: request.uri.path) else {
             return try await next(request, context)
         }
         let presented = request.headers[.authorization].flatMap(Self.bearer)
