@@ -41,9 +41,11 @@ public struct APIRoute: Sendable, Hashable, CustomStringConvertible {
     public static let watch = APIRoute("/v1/watches/{job_id}", [.get, .delete])
     public static let deliveries = APIRoute("/v1/deliveries", [.get])
     public static let retryDelivery = APIRoute("/v1/deliveries/{id}/retry", [.post])
+    public static let silences = APIRoute("/v1/silences", [.get, .post])
+    public static let silence = APIRoute("/v1/silences/{id}", [.delete])
 
     public static let all: [APIRoute] = [
-        healthz, readyz, metrics, openAPI, reload, watches, watch, deliveries, retryDelivery,
+        healthz, readyz, metrics, openAPI, reload, watches, watch, deliveries, retryDelivery, silences, silence,
     ]
 
     /// Every method a client may use here, for `Allow`: the route's own, HEAD wherever GET is

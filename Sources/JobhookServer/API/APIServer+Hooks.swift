@@ -23,6 +23,8 @@ extension APIServer {
         public var metrics: @Sendable () async -> String
         /// `POST /-/reload`: nil on success, else the problems; nil hook = reloading not offered.
         public var reload: (@Sendable () async -> String?)?
+        /// `/v1/silences`: the state store's silences (nil: not offered, 404).
+        public var silenceStore: (any DeliveryStore)?
 
         public init(
             addWatch: @escaping @Sendable (String, String) async throws -> Bool,
@@ -71,6 +73,7 @@ extension APIServer {
                     return outcome
                 }
             )
+            silenceStore = store
         }
     }
 }

@@ -102,6 +102,39 @@ extension APIServer {
             }
         }
 
+        routes.on(.silences, .post) { request, _ in
+            guard let store = hooks.silenceStore else { throw APIError(.notFound, "silences are not offered here") }
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maxBodyBytes {
+                throw APIError(.contentTooLarge, Self.tooLargeMessage)
+            }
+            let buffer = try await RequestDeadline.body(of: request, upTo: Self.maxBodyBytes, within: bodyTimeout)
+            let now = Date()
+            let silence = try SilenceRequest.fromAPI(Data(buffer.readableBytesView), now: now)
+            try await store.addSilence(silence)
+            return JSONResponse.make(status: .created, SilenceBody(silence, now: now))
+        }
+        routes.on(.silences, .get) { request, _ in
+            guard let store = hooks.silenceStore else { throw APIError(.notFound, "silences are not offered here") }
+            var all = false
+            if let text = request.uri.queryParameters["all"].map(String.init) {
+                guard let value = ["true": true, "1": true, "false": false, "0": false][text] else {
+                    throw APIError(.badRequest, "all must be true or false")
+                }
+                all = value
+            }
+            let now = Date()
+            let silences = try await store.silences(now: now, includingEnded: all)
+            return JSONResponse.make(status: .ok, SilenceListBody(silences: silences.map { SilenceBody($0, now: now) }))
+        }
+        routes.on(.silence, .delete) { _, context in
+            guard let store = hooks.silenceStore else { throw APIError(.notFound, "silences are not offered here") }
+            let id = try context.parameters.require("id")
+            guard try await store.expireSilence(id, now: Date()) else {
+                throw APIError(.notFound, "no active silence \(PrintableText.escape(id).prefix(64))")
+            }
+            return Response(status: .noContent)
+        }
+
         routes.answerOtherMethods()
     }
 
