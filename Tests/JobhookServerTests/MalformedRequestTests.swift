@@ -8,7 +8,7 @@ struct MalformedRequestTests {
 
     static func exchange(_ api: APITestHarness, _ bytes: String) async throws -> RawConnection.Outcome {
         let connection = try RawConnection(port: api.port)
-        return await connection.send(bytes, thenTrickle: "", every: .milliseconds(200), for: .seconds(5))
+        return await connection.send(bytes, thenTrickle: "", every: .milliseconds(200), for: .seconds(20))  // ends at the hang-up; long for a loaded or instrumented run
     }
 
     @Test(arguments: [
@@ -43,7 +43,7 @@ struct MalformedRequestTests {
             let connection = try RawConnection(port: api.port)
             let outcome = await connection.send(
                 "POST /v1/watches HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"job\r\nzz\r\nbroken\r\n\r\n",
-                thenTrickle: "", every: .milliseconds(200), for: .seconds(5))
+                thenTrickle: "", every: .milliseconds(200), for: .seconds(20))  // ends at the hang-up; long for a loaded or instrumented run
             #expect(outcome.received.hasPrefix("HTTP/1.1 400"), "\(outcome.received)")
             #expect(outcome.received.contains(#"{"error":"malformed HTTP request: invalid character in chunk size header"}"#))
             #expect(outcome.closedAfter != nil)
