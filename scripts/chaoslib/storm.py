@@ -61,7 +61,8 @@ def run(args, command):
             if daemon.poll() is not None:
                 break
             got = {(a.uid, a.to) for a in list(receiver.arrivals)}
-            if time.time() > t0 + duration and got >= expected:
+            succeeded = {uid for uid, to in got if to == "Success" and uid.count("-") == 1}
+            if time.time() > t0 + duration and len(succeeded) == args.jobs:
                 break
             if int(time.time() - t0) % 60 < 5:
                 print(f"  {time.time() - t0:.0f} s: {len(got)}/{len(expected)} changes delivered, rss {sampler.rss_mib()[-1:]} MiB",
