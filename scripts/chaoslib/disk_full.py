@@ -7,7 +7,7 @@ recorded). Needs root (mount)."""
 import math, os, random, subprocess, threading, time
 
 from . import harness, timelines
-from .figures import Report, integrity, repeats
+from .figures import Report, save_arrivals, integrity, repeats
 from .receiver import Receiver
 from .sampler import Sampler
 
@@ -76,7 +76,7 @@ def run(args, command):
     if os.geteuid() != 0:
         raise SystemExit("disk-full mounts a tmpfs: run it as root")
     rng = random.Random(args.seed)
-    step, warmup = 2.0, 20.0
+    step, warmup = 5.0, 20.0  # each phase visible for 5 polls, even on a loaded machine
     duration = args.minutes * 60
     fill_at, free_at = warmup, warmup + duration / 2
     changes_wanted = args.changes or int(400 * args.minutes)
@@ -142,6 +142,7 @@ def run(args, command):
         subprocess.run(["umount", disk], check=False)
 
     arrivals = receiver.arrivals
+    save_arrivals(run_.path("arrivals.jsonl"), arrivals)
     lost = expected - {(a.uid, a.to) for a in arrivals}
     repeated, split = repeats(arrivals)
     with open(run_.log_path) as f:

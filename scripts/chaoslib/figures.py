@@ -78,6 +78,13 @@ def repeats(arrivals):
     return repeated, split
 
 
+def save_arrivals(path, arrivals):
+    """Every request the receiver got, one JSON object a line, for a second look after the run."""
+    with open(path, "w") as f:
+        for a in arrivals:
+            f.write(json.dumps({k: getattr(a, k) for k in a.__slots__}) + "\n")
+
+
 class Report:
     """Collects figures and property checks; `finish()` prints and exits."""
 

@@ -8,7 +8,7 @@ handler runs late."""
 import bisect, math, os, random, time
 
 from . import harness, timelines
-from .figures import Report, repeats
+from .figures import Report, save_arrivals, repeats
 from .receiver import Receiver
 
 
@@ -94,6 +94,7 @@ def run(args, command, legacy=False):
 
     size = sum(os.path.getsize(p) for p in (state, state + "-wal") if os.path.exists(p))
     arrivals = receiver.arrivals
+    save_arrivals(run_.path("arrivals.jsonl"), arrivals)
     lost = expected - {(a.uid, a.to) for a in arrivals}
     repeated, split = repeats(arrivals)
     unexplained, gaps, same_daemon = [], [], []
@@ -129,7 +130,7 @@ def run(args, command, legacy=False):
     report.finish([
         f"kills: {len(kill_times)}   phase changes expected: {len(expected)}   requests received: {len(arrivals)}",
         f"lost: {len(lost)}   repeated: {extra} ({len(repeated)} webhook-ids, all under their original webhook-id: {not split};"
-        f" explained by a kill: {len(repeated) - len(unexplained)}/{len(repeated)})",
+        f" sent twice by one daemon: {len(same_daemon)}; senders known for {report.figures['sender_known']} requests)",
         f"peak RSS of one daemon life: {peak / 1024:.1f} MiB   store: {size} bytes,"
         f" {size * 1000 // max(1, len(arrivals))} bytes per 1,000 deliveries",
     ])

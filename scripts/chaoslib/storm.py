@@ -7,7 +7,7 @@ the first minute's). Intermediate phases shorter than the throttled poll interva
 import math, random, time
 
 from . import harness, timelines
-from .figures import Report, repeats
+from .figures import Report, save_arrivals, repeats
 from .receiver import Receiver
 from .sampler import Sampler
 
@@ -79,6 +79,7 @@ def run(args, command):
         receiver.close()
 
     arrivals = receiver.arrivals
+    save_arrivals(run_.path("arrivals.jsonl"), arrivals)
     got = {(a.uid, a.to) for a in arrivals}
     unseen = expected - got
     successes = {uid for uid, to in got if to == "Success" and uid.count("-") == 1}
