@@ -105,7 +105,7 @@ def run(args, command):
         return round((b - a) / (end - start), 1) if a is not None and b is not None and end > start else None
 
     half = down_at + outage / 2
-    rss = sampler.rss_mib()
+    rss = sampler.rss_mib([s for s in sampler.samples if s["at"] >= t0 + 10])  # past start-up
     report.set(deliveries=len(rows), changes_x_receivers=len(expected), unseen=len(unseen), received=len(arrivals), lost=len(lost), repeated=sum(len(c) - 1 for c in repeated.values()),
                changes_under_two_ids=len(split), dead=sum(1 for r in rows if r[4] == 'dead'), order=order,
                inversions_total=sum(o["inversions"] for o in order.values()),
