@@ -4,7 +4,7 @@ exits, never sees a 401 (the credentials are good: a lockout would be our bug), 
 arrives, nothing arrives twice, and resident memory stays flat (last sample within 25 % + 5 MiB of
 the first minute's). Intermediate phases shorter than the throttled poll interval can go unseen
 (that is polling, not loss): they are reported, not judged; so is the poll rate the storm leaves."""
-import math, random, time
+import random, time
 
 from . import harness, timelines
 from .figures import Report, save_arrivals, repeats
