@@ -35,8 +35,10 @@ def delivery_rows(state_path):
 
 def order_per_receiver(rows, arrivals_by_receiver):
     """For each receiver: inversions between creation order and first-arrival order, summed over
-    jobs, with the worst job's count and the number of jobs with any."""
-    created = {r[0]: (r[3], r[0]) for r in rows}
+    jobs, with the worst job's count and the number of jobs with any. Deliveries recorded in one
+    transaction share their creation time and have no order among themselves: only pairs created at
+    different times count."""
+    created = {r[0]: r[3] for r in rows}
     job_of = {r[0]: r[2] for r in rows}
     result = {}
     for receiver, arrivals in arrivals_by_receiver.items():
