@@ -28,7 +28,10 @@ import Yams
 ///   - {job: job-ok, requests: [2, 3], status: 503}
 ///   - {job: job-ok, requests: [4], truncate: true}      # also html: true, delay: 2s, status: 429, retry_after: 1s
 ///   - {list: jobs, requests: [1], status: 503}          # the Nth ListJobs request; also list: clusters, nodes
+/// storm: {seed: 1, server_errors: 0.3, throttled: 0.1, truncated: 0.05, slow: 0.2, min_delay: 100ms, max_delay: 2s}
 /// ```
+///
+/// `storm:` (`Scenario.Storm`) draws every other answer's fate from a seeded RNG, for chaos runs.
 public struct Scenario: Sendable, Hashable, Decodable {
     public var projectID: String?
     public var speed: Double
@@ -37,15 +40,18 @@ public struct Scenario: Sendable, Hashable, Decodable {
     public var listJobs: ListJobsMode
     public var jobs: [ScriptedJob]
     public var faults: [Fault]
+    /// Random faults on every answer that no scripted fault picks; nil: a calm API.
+    public var storm: Storm?
 
     public init(projectID: String? = nil, speed: Double = 1, auth: SimulatorAuth = .none,
-                listJobs: ListJobsMode = .served, jobs: [ScriptedJob], faults: [Fault] = []) {
+                listJobs: ListJobsMode = .served, jobs: [ScriptedJob], faults: [Fault] = [], storm: Storm? = nil) {
         self.projectID = projectID
         self.speed = speed
         self.auth = auth
         self.listJobs = listJobs
         self.jobs = jobs
         self.faults = faults
+        self.storm = storm
     }
 
     /// `list_jobs:`: whether the credentials may list jobs. CCE refuses ListJobs with 403 without the
@@ -216,7 +222,7 @@ public struct Scenario: Sendable, Hashable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case jobs, faults, speed, auth
+        case jobs, faults, speed, auth, storm
         case projectID = "project_id", listJobs = "list_jobs"
     }
 
@@ -228,6 +234,7 @@ public struct Scenario: Sendable, Hashable, Decodable {
         listJobs = try c.decodeIfPresent(ListJobsMode.self, forKey: .listJobs) ?? .served
         jobs = try c.decodeIfPresent([ScriptedJob].self, forKey: .jobs) ?? []
         faults = try c.decodeIfPresent([Fault].self, forKey: .faults) ?? []
+        storm = try c.decodeIfPresent(Storm.self, forKey: .storm)
         guard speed > 0, speed.isFinite else {
             throw DecodingError.dataCorruptedError(forKey: .speed, in: c, debugDescription: "speed must be > 0")
         }

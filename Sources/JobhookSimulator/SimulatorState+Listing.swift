@@ -33,12 +33,12 @@ extension SimulatorState {
     /// One ListNodes page; `.notFound` when the cluster is not listed (not begun, or deleted).
     func listNodes(of clusterID: String, limit: Int, marker: String?, request number: Int) -> ListingAnswer {
         let page = inventory().nodes(of: clusterID, limit: limit, after: marker)
-        if let fault = listingFaults[.nodes]?[number] { return .fault(fault, body: page.map(ListingDocument.nodes)) }
+        if let fault = listingFaults[.nodes]?[number] ?? stormFault() { return .fault(fault, body: page.map(ListingDocument.nodes)) }
         return page.map { .body(ListingDocument.nodes($0)) } ?? .notFound
     }
 
     private func answer(_ kind: SimulatedListing, _ number: Int, _ body: ByteBuffer) -> ListingAnswer {
-        if let fault = listingFaults[kind]?[number] { return .fault(fault, body: body) }
+        if let fault = listingFaults[kind]?[number] ?? stormFault() { return .fault(fault, body: body) }
         return .body(body)
     }
 

@@ -51,9 +51,16 @@ actor SimulatorState {
     private var total = 0
     var listingCounts: [SimulatedListing: Int] = [:]
     private var issuedTokens: [String: ContinuousClock.Instant] = [:]
+    /// `storm:` and its dice: one seeded sequence for every CCE answer, in the order requests arrive.
+    let storm: Scenario.Storm?
+    var stormDice: SeededRandom
+    /// Storm answers given, by kind (`StormDraw.Kind`) and `slow`.
+    var stormCounts: [String: Int] = [:]
 
     init(scenario: Scenario) {
         speed = scenario.speed
+        storm = scenario.storm
+        stormDice = SeededRandom(seed: scenario.storm?.seed ?? 0)
         let renderer = TimelineRenderer(epoch: epoch, speed: speed)
         for job in scenario.jobs {
             if timelines[job.id] == nil { order.append(job.id) }
@@ -75,7 +82,7 @@ actor SimulatorState {
         let count = (counts[jobID] ?? 0) + 1
         counts[jobID] = count
         let body = currentBody(of: jobID)
-        if let fault = faults[jobID]?[count] { return .fault(fault, job: body) }
+        if let fault = faults[jobID]?[count] ?? stormFault() { return .fault(fault, job: body) }
         return body.map(Answer.job) ?? .notFound
     }
 
@@ -168,7 +175,8 @@ actor SimulatorState {
 
     func stats() -> SimulatorStats {
         SimulatorStats(total: total, jobs: counts,
-                       listings: Dictionary(uniqueKeysWithValues: listingCounts.map { ($0.key.rawValue, $0.value) }))
+                       listings: Dictionary(uniqueKeysWithValues: listingCounts.map { ($0.key.rawValue, $0.value) }),
+                       storm: stormCounts)
     }
 
     func issueToken(lifetime: Duration) -> String {
@@ -212,4 +220,7 @@ public struct SimulatorStats: Sendable, Hashable, Codable {
     /// Listing requests received per kind (`jobs`, `clusters`, `nodes`: one per ListNodes page), refused
     /// ones included, so a test can count listings per interval and see that a 401 stopped them.
     public var listings: [String: Int]
+    /// Answers a `storm:` spoiled, by kind: `server_errors`, `throttled`, `truncated`, and `slow`
+    /// (delayed, counted apart since a slow answer may also be a fault). Empty without a storm.
+    public var storm: [String: Int]
 }
