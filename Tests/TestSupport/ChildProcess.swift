@@ -23,17 +23,15 @@ public final class ChildProcess: Sendable {
         process.standardInput = FileHandle.nullDevice
         self.process = process
         let output = self.output, errors = self.errors
-        // An empty read is end of file; `waitForExit` waits for it, so output written just before
-        // exiting is not lost to the reader thread.
+        // The handlers are never cleared from inside themselves: cancelling a read source from its
+        // own handler as the pipe closes is the likeliest cause of a crash in libdispatch's event
+        // loop seen once in a suite run (stop 22). `waitForExit` waits for the output to settle.
         out.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil; output.complete() } else { output.append(data) }
+            output.append(handle.availableData)
         }
         err.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil; errors.complete() } else { errors.append(data) }
+            errors.append(handle.availableData)
         }
-        if standardError != nil { errors.complete() }
         try process.run()
     }
 
@@ -79,14 +77,13 @@ public final class ChildProcess: Sendable {
         return process.terminationStatus
     }
 
-    /// After exit, until both pipes reached end of file, or nothing new arrived for 50 ms (the
-    /// reader thread does not always report end of file), and at most a second: output written just
+    /// After exit, until nothing new arrived for 50 ms, and at most a second: output written just
     /// before exiting must not be lost to a test that reads it at once.
     private func drainOutput() async {
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(1)
         var last = (output.count, errors.count, clock.now)
-        while !(output.isComplete && errors.isComplete), clock.now < deadline {
+        while clock.now < deadline {
             try? await clock.sleep(for: .milliseconds(10))
             let now = (output.count, errors.count)
             if now != (last.0, last.1) { last = (now.0, now.1, clock.now) } else if clock.now - last.2 >= .milliseconds(50) { return }
@@ -141,11 +138,7 @@ public struct TempDirectory: Sendable {
 /// Bytes a pipe delivered so far, shared with the pipe's reader thread.
 final class OutputBuffer: Sendable {
     private let data = Mutex(Data())
-    private let ended = Mutex(false)
     func append(_ bytes: Data) { data.withLock { $0.append(bytes) } }
     var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
     var count: Int { data.withLock { $0.count } }
-    /// The pipe reached end of file: everything the process wrote is in `text`.
-    var isComplete: Bool { ended.withLock { $0 } }
-    func complete() { ended.withLock { $0 = true } }
 }
