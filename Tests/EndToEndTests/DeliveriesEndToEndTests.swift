@@ -20,10 +20,11 @@ import TestSupport
         text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 
-    @Test func aDeadLetterIsListedRetriedAndDroppedByID() async throws {
-        let harness = try await Harness(scenario: Self.scenario)
-        defer { harness.dir.cleanUp() }
-        let receiver = try LoopbackServer { _ in .status(400) }
+    /// Runs the daemon until job-ok's Success was sent once to a receiver answering `status`, then
+    /// stops it and the simulator: the store stays, and the commands work on it offline.
+    static func sendOnce(answering status: Int) async throws -> (harness: Harness, state: [String]) {
+        let harness = try await Harness(scenario: scenario)
+        let receiver = try LoopbackServer { _ in .status(status) }
         defer { receiver.stop() }
         let config = try harness.writeConfig(
             receivers: """
@@ -41,10 +42,14 @@ import TestSupport
         try await Task.sleep(for: .milliseconds(500))
         daemon.signal(SIGTERM)
         #expect(await daemon.waitForExit() == 0)
-        await harness.simulator.kill9()  // the store stays: the rest works on it offline
+        await harness.simulator.kill9()
         try #require(sent, "stderr: \(daemon.stderr)")
+        return (harness, ["--state", harness.dir.file("state.sqlite")])
+    }
 
-        let state = ["--state", harness.dir.file("state.sqlite")]
+    @Test func aDeadLetterIsListedRetriedAndDroppedByID() async throws {
+        let (harness, state) = try await Self.sendOnce(answering: 400)
+        defer { harness.dir.cleanUp() }
         let dead = try await harness.run(["deliveries", "list", "--dead", "--json"] + state)
         #expect(dead.status == 0)
         let id = try #require(Self.objects(dead.stdout).first?["id"] as? String, "\(dead.stdout) \(dead.stderr)")
@@ -70,30 +75,8 @@ import TestSupport
 
     /// The sweep re-sent a delivered notification with a plain `retry`: that now needs `--force`.
     @Test func aDeliveredOneIsRetriedOnlyWithForce() async throws {
-        let harness = try await Harness(scenario: Self.scenario)
+        let (harness, state) = try await Self.sendOnce(answering: 204)
         defer { harness.dir.cleanUp() }
-        let receiver = try LoopbackServer { _ in .status(204) }
-        defer { receiver.stop() }
-        let config = try harness.writeConfig(
-            receivers: """
-              - name: pipeline
-                url: \(receiver.url("/hook"))
-            """,
-            rules: """
-              - name: ready
-                match: {phase: Success, level: job}
-                notify: [pipeline]
-            """,
-            watch: ["job-ok"])
-        let daemon = try harness.startDaemon(config: config)
-        let sent = await eventually(timeout: .seconds(30)) { receiver.requests.count >= 1 }
-        try await Task.sleep(for: .milliseconds(500))
-        daemon.signal(SIGTERM)
-        #expect(await daemon.waitForExit() == 0)
-        await harness.simulator.kill9()
-        try #require(sent, "stderr: \(daemon.stderr)")
-
-        let state = ["--state", harness.dir.file("state.sqlite")]
         let all = try await harness.run(["deliveries", "list", "--all", "--json"] + state)
         let delivered = try #require(Self.objects(all.stdout).first { $0["state"] as? String == "delivered" }, "\(all.stdout)")
         let id = try #require(delivered["id"] as? String)
