@@ -14,9 +14,21 @@ public enum StrictJSON {
         return parser.index == bytes.count
     }
 
+    /// Valid JSON whose object keys all decode to Unicode text (valid UTF-8, no lone surrogate
+    /// escapes). Foundation treats an object with such a key as no object at all; the scanner reads
+    /// its other keys (documented on `JobScanner`), so the differential only holds when this is true.
+    public static func keysAreUnicode(_ bytes: [UInt8]) -> Bool {
+        var parser = Parser(bytes: bytes)
+        parser.checksKeys = true
+        guard parser.value(depth: 0) else { return false }
+        return !parser.sawBadKey
+    }
+
     private struct Parser {
         let bytes: [UInt8]
         var index = 0
+        var checksKeys = false
+        var sawBadKey = false
 
         var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
@@ -52,7 +64,9 @@ public enum StrictJSON {
             if current == UInt8(ascii: "}") { index += 1; return true }
             while true {
                 whitespace()
+                let keyStart = index
                 guard current == UInt8(ascii: "\""), string() else { return false }
+                if checksKeys, !Self.isUnicode(bytes[(keyStart + 1)..<(index - 1)]) { sawBadKey = true }
                 whitespace()
                 guard current == UInt8(ascii: ":") else { return false }
                 index += 1
@@ -129,6 +143,36 @@ public enum StrictJSON {
 
         mutating func digits() {
             while let byte = current, isDigit(byte) { index += 1 }
+        }
+
+        /// The inside of a grammatical string literal, unescaped, is valid Unicode.
+        static func isUnicode(_ literal: ArraySlice<UInt8>) -> Bool {
+            var units: [UInt16] = []
+            var raw: [UInt8] = []
+            func flushRaw() -> Bool {
+                guard let text = String(validating: raw, as: UTF8.self) else { return false }
+                units.append(contentsOf: text.utf16)
+                raw.removeAll()
+                return true
+            }
+            var i = literal.startIndex
+            while i < literal.endIndex {
+                guard literal[i] == UInt8(ascii: "\\") else {
+                    raw.append(literal[i])
+                    i += 1
+                    continue
+                }
+                guard flushRaw() else { return false }
+                let escaped = literal[i + 1]
+                if escaped == UInt8(ascii: "u") {
+                    units.append(UInt16(String(decoding: literal[(i + 2)..<(i + 6)], as: UTF8.self), radix: 16)!)
+                    i += 6
+                } else {
+                    units.append(UInt16(escaped))  // the character itself stands for its escape here
+                    i += 2
+                }
+            }
+            return flushRaw() && String(validating: units, as: UTF16.self) != nil
         }
 
         func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
