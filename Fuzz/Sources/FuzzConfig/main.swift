@@ -5,6 +5,7 @@ import FuzzSupport
 /// The config loader: YAML in, a `Config` or problems out, never a trap. Oracles: a failure has at
 /// least one problem, each at `rules.yaml:LINE:COLUMN` with LINE and COLUMN inside the text (1-based;
 /// one past the last line for "unexpected end"), each with a message; a success remembers its file.
+/// Lines are YAML's: CR alone, CR LF, LF, NEL, LS and PS each end one (editors mostly agree).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzConfig(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     let yaml = String(decoding: fuzzInput(start, count), as: UTF8.self)
@@ -14,8 +15,9 @@ public func fuzzConfig(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
         oracle(config.sourcePath == file, "a loaded config forgot its file")
     } catch {
         oracle(!error.problems.isEmpty, "a failure without problems")
-        let lines = yaml.utf8.count { $0 == 0x0A } + 1
-        let longest = yaml.split(separator: "\n", omittingEmptySubsequences: false).map(\.unicodeScalars.count).max() ?? 0
+        let lengths = yamlLineLengths(yaml)
+        let lines = lengths.count
+        let longest = lengths.max() ?? 0
         for problem in error.problems {
             oracle(problem.file == file, "problem in \(problem.file.debugDescription)")
             oracle(problem.line >= 1 && problem.line <= lines + 1, "line \(problem.line) of \(lines): \(problem)")
@@ -39,3 +41,18 @@ let environment = [
     "FEISHU_SECRET": "fuzz-feishu-secret", "GITLAB_TRIGGER_TOKEN": "fuzz-gitlab", "GITHUB_TOKEN": "fuzz-github",
     "JENKINS_TRIGGER_TOKEN": "fuzz-jenkins", "HOOK_URL": "https://hooks.example.com/cce",
 ]
+
+/// Characters in each line, as libyaml counts lines.
+func yamlLineLengths(_ text: String) -> [Int] {
+    var lengths = [0]
+    var afterCR = false
+    for scalar in text.unicodeScalars {
+        defer { afterCR = scalar == "\r" }
+        switch scalar {
+        case "\n" where afterCR: continue
+        case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}": lengths.append(0)
+        default: lengths[lengths.count - 1] += 1
+        }
+    }
+    return lengths
+}
