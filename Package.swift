@@ -13,6 +13,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "jobhook", targets: ["jobhook"]),
+        // Only for the libFuzzer targets in Fuzz/ (a separate package that depends on this one by
+        // path and imports these modules `@testable`); not a supported API.
+        .library(name: "JobhookFuzzing", targets: ["CurlHTTP", "CCE", "JobhookCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -8,7 +8,9 @@ import Foundation
 /// become nil, a string with invalid UTF-8 or a lone surrogate becomes nil. It is stricter than
 /// Foundation, which checks values lazily, about grammar inside values (`01`, `"\x"`, raw control
 /// characters in strings, trailing commas): those fail the body as malformed JSON. Go's encoder never
-/// writes them.
+/// writes them. It is more tolerant about a key that is not Unicode text (invalid UTF-8, a lone
+/// `\ud800`): the key is skipped and the object's other keys are read, where Foundation drops the
+/// whole object (and a top-level one fails the body) — found by the `show-job` fuzz target.
 struct JobScanner {
     /// The body is not well-formed JSON, or nests deeper than `maxDepth` (`tooDeep`).
     struct Failure: Error {
@@ -185,10 +187,13 @@ struct JobScanner {
 
     private mutating func timestamp() throws(Failure) -> Date? {
         skipWhitespace()
+        // Fast path for plain ASCII; anything else goes through `lenientString`, which turns invalid
+        // UTF-8 into nil as Foundation does (GoTimestamp ignores the zone name, so it must not see
+        // bytes that were never text: found by the `show-job` fuzz target).
         if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
             let start = index + 1
             var end = start
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20, bytes[end] < 0x80 {
                 end += 1
             }
             if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {

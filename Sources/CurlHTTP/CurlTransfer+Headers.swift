@@ -96,8 +96,9 @@ extension CurlTransfer {
         ))
     }
 
-    /// Character-wise, with Unicode whitespace: for lines whose edges are not plain ASCII.
-    private static func parseHeaderLineSlowly(_ raw: UnsafeRawBufferPointer) -> HeaderLine {
+    /// Character-wise, with Unicode whitespace: for lines whose edges are not plain ASCII. Internal,
+    /// not private: the `response-headers` fuzz target (Fuzz/) checks both paths agree on every line.
+    static func parseHeaderLineSlowly(_ raw: UnsafeRawBufferPointer) -> HeaderLine {
         let line = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if line.hasPrefix("HTTP/") { return .status }
         guard let colon = line.firstIndex(of: ":") else { return .other }

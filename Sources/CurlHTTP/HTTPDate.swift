@@ -23,7 +23,7 @@ public enum HTTPDate {
         guard parts.count == 6, parts[0].count == 4, parts[0].hasSuffix(","), parts[5] == "GMT" || parts[5] == "UTC",
               parts[1].count == 2, let day = Int(parts[1]), (1...31).contains(day),
               let month = months.firstIndex(of: parts[2]),
-              parts[3].count == 4, let year = Int(parts[3])
+              parts[3].count == 4, let year = Int(parts[3]), day <= daysIn(month: month + 1, year: year)
         else { return nil }
         let clock = parts[4].split(separator: ":", omittingEmptySubsequences: false)
         guard clock.count == 3, clock.allSatisfy({ $0.count == 2 }),
@@ -32,6 +32,16 @@ public enum HTTPDate {
         else { return nil }
         let days = daysSinceEpoch(year: year, month: month + 1, day: day)
         return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3600 + minute * 60 + second))
+    }
+
+    /// `31 Nov` or `29 Feb 2023` would otherwise roll over into the next month (found by the
+    /// `http-date` fuzz target's calendar oracle).
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).

@@ -94,6 +94,31 @@ import Testing
         }
     }
 
+    /// Found by the `show-job` fuzz target: Foundation drops an object with a key that is not Unicode
+    /// text (and fails a top-level one); the scanner skips that key and keeps the rest of the job.
+    @Test(arguments: [
+        (Array(#"{"metadata":{"uid":"a","x"#.utf8) + [0xFF] + Array(#"y":1}}"#.utf8), "a", [:]),
+        (Array(#"{"metadata":{"uid":"a"},"x"#.utf8) + [0xFF] + Array(#"y":1}"#.utf8), "a", [:]),
+        (Array(#"{"metadata":{"uid":"a","\udc00":1}}"#.utf8), "a", [:]),
+        (Array(#"{"metadata":{"uid":"a"},"spec":{"extendParam":{"k"#.utf8) + [0xFF] + Array(#"":"v","j":"w"}}}"#.utf8), "a", ["j": "w"]),
+    ] as [([UInt8], String, [String: String])])
+    func keysThatAreNotUnicodeAreSkipped(body: [UInt8], uid: String, extendParam: [String: String]) throws {
+        let job = try Job.decode(Data(body))
+        #expect(job.uid == uid)
+        #expect(job.extendParam == extendParam)
+    }
+
+    /// Found by the `show-job` fuzz target: a timestamp whose zone name is not valid UTF-8 was read
+    /// (the zone name is ignored) where Foundation, and the scanner's own rule, make it nil.
+    @Test func timestampsThatAreNotTextAreNil() throws {
+        let body = Array(#"{"metadata":{"updateTimestamp":"2018-08-02 08:21:50 +0000 UT"#.utf8) + [0xFF] + Array(#"C"}}"#.utf8)
+        #expect(try Job.decode(Data(body)).updatedAt == nil)
+        #expect(try Job.decode(Data(body)) == Job.decodeWithFoundation(Data(body)))
+        let chinese = #"{"metadata":{"updateTimestamp":"2018-08-02 16:21:50 +0800 中国标准时间"}}"#
+        #expect(try Job.decode(Data(chinese.utf8)).updatedAt == GoTimestamp.parse("2018-08-02 08:21:50 +0000 UTC"))
+        #expect(try Job.decode(Data(chinese.utf8)) == Job.decodeWithFoundation(Data(chinese.utf8)))
+    }
+
     @Test(arguments: [
         ("", "empty body"),
         ("<html><body>Gateway</body></html>", "HTML page"),

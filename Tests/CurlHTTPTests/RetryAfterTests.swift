@@ -30,6 +30,8 @@ import Testing
         "Sun, 06 Nov 1994 08:49:37", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
         "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT",
         "Sun, 06 Nov 1994 08:49 GMT", "Sun, 6 Nov 1994 08:49:37 GMT",
+        // Days the month does not have (found by the `http-date` fuzz target): not the 1st of the next.
+        "Thu, 31 Nov 1994 08:49:37 GMT", "Wed, 29 Feb 2023 08:49:37 GMT", "Mon, 29 Feb 1900 08:49:37 GMT",
     ])
     func garbageIsNoHint(value: String) {
         #expect(RetryAfter.parse(value, now: Self.now) == nil)
@@ -47,6 +49,8 @@ import Testing
         #expect(HTTPDate.parse("Thu, 29 Feb 2024 23:59:59 GMT") == calendar.date(from: components))
         components = DateComponents(timeZone: TimeZone(identifier: "GMT"), year: 1970, month: 1, day: 1)
         #expect(HTTPDate.parse("Thu, 01 Jan 1970 00:00:00 GMT") == calendar.date(from: components))
+        components = DateComponents(timeZone: TimeZone(identifier: "GMT"), year: 2000, month: 2, day: 29)
+        #expect(HTTPDate.parse("Tue, 29 Feb 2000 00:00:00 GMT") == calendar.date(from: components))
         #expect(HTTPDate.parseRepeated("Thu, 01 Jan 1970 00:00:00 GMT") == Date(timeIntervalSince1970: 0))
         #expect(HTTPDate.parseRepeated("Thu, 01 Jan 1970 00:00:00 GMT") == Date(timeIntervalSince1970: 0))
         #expect(HTTPDate.parseRepeated("garbage") == nil)
