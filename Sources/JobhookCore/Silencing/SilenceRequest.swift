@@ -70,23 +70,4 @@ public enum SilenceRequest {
     public static func state(_ silence: Silence, now: Date) -> String {
         silence.endsAt <= now ? "ended" : silence.startsAt > now ? "pending" : "active"
     }
-
-    /// One silence as the API and `silence list --json` show it.
-    public static func object(_ silence: Silence, now: Date) -> [String: Any] {
-        let formatter = ISO8601DateFormatter()
-        var matchers: [String: Any] = [:]
-        for matcher in silence.matchers {
-            matchers[matcher.key] = matcher.isRegex ? ["regex": matcher.value] : matcher.value
-        }
-        return [
-            "id": silence.id, "matchers": matchers, "starts_at": formatter.string(from: silence.startsAt),
-            "ends_at": formatter.string(from: silence.endsAt), "created_by": silence.createdBy, "comment": silence.comment,
-            "state": state(silence, now: now),
-        ]
-    }
-
-    public static func json(_ silence: Silence, now: Date) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object(silence, now: now), options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
-    }
 }

@@ -14,11 +14,12 @@ extension SQLiteStore {
 
     public func silences(now: Date, includingEnded: Bool) async throws(StoreError) -> [Silence] {
         try await read { db in
-            let condition = includingEnded ? "" : "WHERE ends_at > ?"
-            let arguments: StatementArguments = includingEnded ? [now.timeIntervalSince1970] : [now.timeIntervalSince1970, now.timeIntervalSince1970]
+            // Not ended first, soonest end first; then the ended ones, most recent first.
+            let t = now.timeIntervalSince1970
             let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM silences \(condition) ORDER BY ends_at <= ?, CASE WHEN ends_at > \(now.timeIntervalSince1970) THEN ends_at ELSE -ends_at END, id
-                """, arguments: arguments)
+                SELECT *, ends_at > ? AS open FROM silences WHERE open OR ?
+                ORDER BY open DESC, CASE WHEN open THEN ends_at ELSE -ends_at END, id
+                """, arguments: [t, includingEnded])
             return rows.map { row in
                 Silence(id: row["id"], matchers: Self.decodeMatchers(row["matchers"]),
                         startsAt: Date(timeIntervalSince1970: row["starts_at"]), endsAt: Date(timeIntervalSince1970: row["ends_at"]),

@@ -1,9 +1,9 @@
-import Foundation
+public import Foundation
 import HTTPTypes
-import JobhookCore
+public import JobhookCore
 
-/// A silence as the API shows it (the same object as `jobhook silence list --json`).
-struct SilenceBody: Encodable {
+/// A silence as the API shows it, and `jobhook silence list --json` too.
+public struct SilenceBody: Encodable, Sendable {
     var id: String
     var matchers: [String: Matcher]
     var startsAt: String
@@ -13,7 +13,7 @@ struct SilenceBody: Encodable {
     var state: String
 
     /// An exact value, or `{"regex": "…"}`.
-    enum Matcher: Encodable {
+    enum Matcher: Encodable, Sendable {
         case exact(String)
         case regex(String)
 
@@ -34,7 +34,7 @@ struct SilenceBody: Encodable {
         case startsAt = "starts_at", endsAt = "ends_at", createdBy = "created_by"
     }
 
-    init(_ silence: Silence, now: Date) {
+    public init(_ silence: Silence, now: Date) {
         let formatter = ISO8601DateFormatter()
         id = silence.id
         matchers = Dictionary(silence.matchers.map { ($0.key, $0.isRegex ? Matcher.regex($0.value) : .exact($0.value)) }) { first, _ in first }

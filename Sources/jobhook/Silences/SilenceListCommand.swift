@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JobhookCore
+import JobhookServer
 
 /// `jobhook silence list`: active ones first (with who, why and until); `--all` adds ended ones.
 struct SilenceListCommand: AsyncParsableCommand {
@@ -18,7 +19,9 @@ struct SilenceListCommand: AsyncParsableCommand {
         let now = Date()
         let silences = try await store.open().silences(now: now, includingEnded: all)
         if json {
-            for silence in silences { print(SilenceRequest.json(silence, now: now)) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            for silence in silences { print(String(decoding: try encoder.encode(SilenceBody(silence, now: now)), as: UTF8.self)) }
             return
         }
         guard !silences.isEmpty else {
