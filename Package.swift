@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -77,6 +78,17 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: strict
         ),
+        // The PostgreSQL `DeliveryStore` (state.postgres): its own target so the core does not pull
+        // in NIO SSL and PostgresNIO; only the executable (and its tests) link it.
+        .target(
+            name: "JobhookPostgres",
+            dependencies: [
+                "JobhookCore", "CCE",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "JobhookServer",
             dependencies: [
@@ -115,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "jobhook",
             dependencies: [
-                "CCE", "CurlHTTP", "JobhookCore", "JobhookServer", "JobhookSimulator",
+                "CCE", "CurlHTTP", "JobhookCore", "JobhookPostgres", "JobhookServer", "JobhookSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -145,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "JobhookCoreTests",
             dependencies: [
-                "JobhookCore", "CCE", "CurlHTTP", "JobhookSimulator", "TestSupport",
+                "JobhookCore", "JobhookPostgres", "CCE", "CurlHTTP", "JobhookSimulator", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

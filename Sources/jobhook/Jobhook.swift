@@ -19,6 +19,7 @@ struct Jobhook: AsyncParsableCommand {
             TestCommand.self,
             SendTestCommand.self,
             DeliveriesCommand.self,
+            StateCommand.self,
             SilenceCommand.self,
             SimulateCommand.self,
             DemoCommand.self,

@@ -3,6 +3,7 @@ import CCE
 import CurlHTTP
 import Foundation
 import JobhookCore
+import JobhookPostgres
 import Logging
 
 /// `jobhook jobs`: the project's recent jobs as CCE lists them, newest first, with the ones jobhook
@@ -51,7 +52,7 @@ struct JobsCommand: AsyncParsableCommand {
             }
         }
         let jobs = listings.flatMap(\.jobs)
-        let report = JobsReport(listings: listings, watches: await watchStates(config.state.path),
+        let report = JobsReport(listings: listings, watches: await watchStates(config.state),
                                 filter: JobsReport.Filter(cluster: cluster, type: type, running: running))
         if json {
             let encoder = JSONEncoder()
@@ -67,9 +68,14 @@ struct JobsCommand: AsyncParsableCommand {
 
     /// The watch state by job ID from the state store, when there is one; the listing is still
     /// worth showing without it.
-    private func watchStates(_ path: String) async -> [String: Watch.State] {
-        guard FileManager.default.fileExists(atPath: path), let store = try? SQLiteStore(path: path),
-              let watches = try? await store.watches() else { return [:] }
+    private func watchStates(_ state: StateSettings) async -> [String: Watch.State] {
+        let store: (any DeliveryStore)?
+        if let postgres = state.postgres {
+            store = try? await PostgresStore.open(postgres.url)
+        } else {
+            store = FileManager.default.fileExists(atPath: state.path) ? try? SQLiteStore(path: state.path) : nil
+        }
+        guard let store, let watches = try? await store.watches() else { return [:] }
         return Dictionary(watches.map { ($0.jobID, $0.state) }, uniquingKeysWith: { a, _ in a })
     }
 }

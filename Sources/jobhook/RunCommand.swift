@@ -26,7 +26,7 @@ struct RunCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let http = CurlClient()
         defer { http.shutdown() }
-        let store = try openStore(at: loaded.state.path, exclusive: true)
+        let store = try await openDaemonStore(loaded.state, logger: logger)
         let daemon = try await startOrExit(redactor: Redactor(config: loaded)) {
             try await Daemon.make(
                 config: loaded, store: store, http: http, logger: logger,
@@ -36,7 +36,7 @@ struct RunCommand: AsyncParsableCommand {
                 })
         }
         logger.info("jobhook \(JobhookVersion.current) running", metadata: [
-            "config": "\(config.resolvedPath)", "cce": "\(loaded.cce.endpoint ?? loaded.cce.region)", "state": "\(loaded.state.path)",
+            "config": "\(config.resolvedPath)", "cce": "\(loaded.cce.endpoint ?? loaded.cce.region)", "state": "\(loaded.state.displayName)",
         ])
         try await daemon.run()
         logger.info("stopped")

@@ -2,6 +2,8 @@ import ArgumentParser
 import CCE
 import Foundation
 import JobhookCore
+import JobhookPostgres
+import Logging
 
 /// The one way a command opens the configured state store (`run`, `deliveries`, `demo`): on any
 /// problem, the store's own explanation (it names the file and what to do) and exit 1 — never a
@@ -18,6 +20,25 @@ func openStore(at path: String, mustExist: Bool = false, exclusive: Bool = false
     }
     do {
         return try SQLiteStore(path: path, exclusive: exclusive)
+    } catch {
+        throw unusableStore(error)
+    }
+}
+
+/// The daemon's store (`run`): PostgreSQL when the config has `state.postgres`, else the SQLite file
+/// at `state.path`, held exclusively. Exit 1 with the store's explanation when it cannot be used.
+func openDaemonStore(_ state: StateSettings, logger: Logger) async throws -> any DeliveryStore {
+    guard let postgres = state.postgres else { return try openStore(at: state.path, exclusive: true) }
+    return try await openPostgresStore(postgres.url, logger: logger)
+}
+
+/// The PostgreSQL store at `url`, migrated; exit 1 with its explanation (password masked) when it
+/// cannot be used.
+func openPostgresStore(
+    _ url: PostgresURL, logger: Logger = Logger(label: "jobhook.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+) async throws -> PostgresStore {
+    do {
+        return try await PostgresStore.open(url, logger: logger)
     } catch {
         throw unusableStore(error)
     }

@@ -98,9 +98,34 @@ public struct WatchSettings: Sendable, Hashable {
 }
 
 public struct StateSettings: Sendable, Hashable {
-    /// The SQLite file holding watches, last seen phases and the delivery queue.
+    /// The SQLite file holding watches, last seen phases and the delivery queue (unused when
+    /// `postgres` is set: the config allows exactly one of the two).
     public var path: String
-    public init(path: String = "./jobhook-state.sqlite") { self.path = path }
+    /// `state.postgres`: the shared PostgreSQL store instead of the file.
+    public var postgres: PostgresSettings?
+
+    public init(path: String = "./jobhook-state.sqlite", postgres: PostgresSettings? = nil) {
+        self.path = path
+        self.postgres = postgres
+    }
+
+    /// What log lines and messages name as the store: the file, or the URL with its password masked.
+    public var displayName: String { postgres.map { "\($0.url)" } ?? path }
+}
+
+/// `state.postgres`: the database and how long a replica's claim on work lasts.
+public struct PostgresSettings: Sendable, Hashable {
+    public var url: PostgresURL
+    /// How long a replica's claim on a job or a delivery lasts without renewal (issue 14; read and
+    /// kept now, used by the leases that come next).
+    public var lease: Duration
+
+    public static let defaultLease: Duration = .seconds(15)
+
+    public init(url: PostgresURL, lease: Duration = defaultLease) {
+        self.url = url
+        self.lease = lease
+    }
 }
 
 public struct ServerSettings: Sendable {

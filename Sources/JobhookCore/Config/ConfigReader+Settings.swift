@@ -125,9 +125,34 @@ extension ConfigReader {
         return WatchSettings(jobs: ids)
     }
 
+    /// `state:` names exactly one store: `path` (SQLite, the default) or `postgres`.
     mutating func stateSettings(_ node: Node) -> StateSettings {
-        guard let state = fields(node, "state", allowed: ["path"]) else { return StateSettings() }
-        return StateSettings(path: optionalString(state, "path") ?? StateSettings().path)
+        guard let state = fields(node, "state", allowed: ["path", "postgres"]) else { return StateSettings() }
+        if state["path"] != nil, let postgres = state["postgres"] {
+            report("state: give exactly one of 'path' (an SQLite file) and 'postgres' (a database), not both", at: postgres)
+        }
+        let path = optionalString(state, "path") ?? StateSettings().path
+        guard let postgresNode = state["postgres"] else { return StateSettings(path: path) }
+        return StateSettings(path: path, postgres: postgresSettings(postgresNode))
+    }
+
+    /// `state.postgres: {url, lease}`. The URL's problems never quote it: it holds the password.
+    mutating func postgresSettings(_ node: Node) -> PostgresSettings? {
+        guard let postgres = fields(node, "state.postgres", allowed: ["url", "lease"]) else { return nil }
+        // `duration` refuses 0s and anything unparsable, at the value's line.
+        let lease = duration(postgres, "lease", default: PostgresSettings.defaultLease)
+        guard let urlNode = postgres["url"] else {
+            missing("url", in: postgres)
+            return nil
+        }
+        guard let text = string(urlNode, "state.postgres.url") else { return nil }
+        switch PostgresURL.parse(text) {
+        case .success(let url):
+            return PostgresSettings(url: url, lease: lease)
+        case .failure(let problem):
+            report("state.postgres.url: \(problem)", at: urlNode)
+            return nil
+        }
     }
 
     mutating func serverSettings(_ node: Node) -> ServerSettings {

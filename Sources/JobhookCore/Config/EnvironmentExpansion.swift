@@ -1,13 +1,13 @@
 /// `${NAME}` in config strings, replaced at load time. `$${` stands for a literal `${` so that a value
 /// may contain the sequence itself (shell snippets, other templating languages).
-enum EnvironmentExpansion {
-    enum Failure: Error, Equatable {
+package enum EnvironmentExpansion {
+    package enum Failure: Error, Equatable {
         case missing(String)
         case unterminated
         case badName(String)
     }
 
-    static func expand(_ text: String, environment: [String: String]) -> Result<String, Failure> {
+    package static func expand(_ text: String, environment: [String: String]) -> Result<String, Failure> {
         guard text.contains("$") else { return .success(text) }
         var out = ""
         var i = text.startIndex

@@ -22,14 +22,14 @@ public struct GroupKey: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// The store's `group_key` column: a JSON array `["job","rule","receiver"]`, unambiguous whatever
     /// the names contain and the same text SQLite's `json_array` writes (the v2 migration relies on it).
-    var storageKey: String {
+    package var storageKey: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         let data = (try? encoder.encode([jobID, rule, receiver])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 
-    init?(storageKey: String) {
+    package init?(storageKey: String) {
         guard let parts = try? JSONDecoder().decode([String].self, from: Data(storageKey.utf8)), parts.count == 3 else { return nil }
         self.init(jobID: parts[0], rule: parts[1], receiver: parts[2])
     }

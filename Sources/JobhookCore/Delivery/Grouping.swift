@@ -22,7 +22,7 @@ public enum Grouping {
     /// Whether an incoming change's rendering should replace the open group's. The watched job's
     /// own change is the headline (its reason sums up the failure), so a sub-job change that comes
     /// after it — CCE reports the parent first within one poll — does not replace it.
-    static func replaces(openUID: String, incoming: Delivery) -> Bool {
+    package static func replaces(openUID: String, incoming: Delivery) -> Bool {
         incoming.uid == incoming.jobID || openUID != incoming.jobID
     }
 }

@@ -20,6 +20,8 @@ extension Redactor {
             values += account.cce.endpoint.map(Self.secretParts(ofURL:)) ?? []
         }
         add(config.server.token)
+        // state.postgres.url's password, also when written literally rather than through ${…}.
+        if let password = config.state.postgres?.url.password { values.append(password) }
         for receiver in config.receivers {
             values += Self.secretParts(ofURL: receiver.url.reveal)
             add(receiver.secret)

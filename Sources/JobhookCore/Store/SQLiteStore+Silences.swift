@@ -36,12 +36,12 @@ extension SQLiteStore {
         }
     }
 
-    static func encode(_ matchers: [SilenceMatcher]) -> String {
+    package static func encode(_ matchers: [SilenceMatcher]) -> String {
         let rows = matchers.map { [$0.key, $0.value, $0.isRegex ? "1" : "0"] }
         return String(decoding: (try? JSONSerialization.data(withJSONObject: rows)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
-    static func decodeMatchers(_ text: String) -> [SilenceMatcher] {
+    package static func decodeMatchers(_ text: String) -> [SilenceMatcher] {
         guard let rows = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String]] else { return [] }
         return rows.compactMap { row in row.count == 3 ? SilenceMatcher(key: row[0], value: row[1], isRegex: row[2] == "1") : nil }
     }

@@ -1,4 +1,5 @@
-/// A state-store failure, worded for the operator: which file, what happened, what to do.
+/// A state-store failure, worded for the operator: which file (or database URL, password masked),
+/// what happened, what to do.
 /// Start-up refuses to run on any of these rather than silently starting fresh (which would re-send
 /// every notification).
 public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -20,6 +21,11 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A `group_wait` group closed (or another opened) between planning a poll's deliveries and
         /// recording them; nothing was recorded: plan again with fresh open groups.
         case staleGroups
+        /// The database server (PostgreSQL) cannot be reached or refused the connection; the
+        /// operation can be tried again once it is back.
+        case unreachable
+        /// The database refused the credentials or the user lacks a privilege jobhook needs.
+        case accessDenied
     }
 
     public var kind: Kind

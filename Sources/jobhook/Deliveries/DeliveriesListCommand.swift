@@ -48,7 +48,7 @@ struct DeliveriesListCommand: AsyncParsableCommand {
         }
     }
 
-    private func chosen(from store: SQLiteStore) async throws -> [Delivery] {
+    private func chosen(from store: any DeliveryStore) async throws -> [Delivery] {
         if dead { return try await store.deliveries(state: .dead, limit: limit) }
         if silenced { return try await store.deliveries(state: .silenced, limit: limit) }
         if all { return try await store.deliveries(state: nil, limit: limit) }

@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import JobhookCore
 
-/// Which state store the `deliveries` subcommands open: `--state FILE`, else `state.path` from the config.
+/// Which state store the `deliveries` and `silence` subcommands open: `--state FILE`, else the
+/// config's store — `state.postgres` when it has one (a silence added to a stray SQLite file would
+/// silently mute nothing), else `state.path`.
 struct DeliveryStoreOptions: ParsableArguments {
     @Option(name: .customLong("state"), help: "The state store file (default: state.path from the config).")
     var statePath: String?
@@ -11,8 +13,11 @@ struct DeliveryStoreOptions: ParsableArguments {
 
     /// Opens an existing store: creating one here would only hide a wrong path or working directory.
     /// `mustExist: false` where writing first is normal (a silence added before the daemon's first start).
-    func open(mustExist: Bool = true) throws -> SQLiteStore {
-        try openStore(at: statePath ?? config.load().state.path, mustExist: mustExist)
+    func open(mustExist: Bool = true) async throws -> any DeliveryStore {
+        if let statePath { return try openStore(at: statePath, mustExist: mustExist) }
+        let state = try config.load().state
+        if let postgres = state.postgres { return try await openPostgresStore(postgres.url) }
+        return try openStore(at: state.path, mustExist: mustExist)
     }
 }
 

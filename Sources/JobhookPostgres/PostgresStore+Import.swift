@@ -1,0 +1,60 @@
+import CCE
+import Foundation
+public import JobhookCore
+import PostgresNIO
+
+extension PostgresStore {
+    /// Writes `contents` into this (migrated) database in one transaction, refusing unless it is
+    /// empty: merging two stores' queues would send some notifications twice. Holds the migration
+    /// lock meanwhile, so a daemon starting on the same database waits for the copy.
+    public func importContents(_ contents: StoreContents) async throws(StoreError) {
+        let logger = logger
+        let path = path
+        let requests = try PostgresRows.encodeRequests(contents.deliveries, path: path)
+        try await transaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.lockKey))", logger: logger).collect()
+            let existing = try await connection.query("""
+                SELECT (SELECT count(*) FROM watches), (SELECT count(*) FROM phases), (SELECT count(*) FROM discovery_baselines),
+                    (SELECT count(*) FROM deliveries), (SELECT count(*) FROM silences)
+                """, logger: logger).collect().first?.decode((Int, Int, Int, Int, Int).self)
+            if let existing, existing != (0, 0, 0, 0, 0) {
+                throw StoreError(.foreign, path: path, message: """
+                    is not empty (watches \(existing.0), phases \(existing.1), discovery baselines \(existing.2), \
+                    deliveries \(existing.3), silences \(existing.4)); copy only into an empty database — merging two \
+                    stores would send notifications twice. Drop and recreate the database, or name another one
+                    """)
+            }
+            for watch in contents.watches {
+                try await connection.query("""
+                    INSERT INTO watches (job_id, source, state, account, added_at, updated_at, tree)
+                    VALUES (\(watch.jobID), \(watch.source), \(watch.state.rawValue), \(watch.account),
+                        \(watch.addedAt.timeIntervalSince1970), \(watch.updatedAt?.timeIntervalSince1970), \(watch.tree?.encodedJSON()))
+                    """, logger: logger).collect()
+            }
+            // Phases can be many (every uid of every tree): a thousand per statement.
+            for start in stride(from: 0, to: contents.phases.count, by: 1000) {
+                let chunk = contents.phases[start..<min(start + 1000, contents.phases.count)]
+                try await connection.query("""
+                    INSERT INTO phases (uid, phase, job_id, updated_at)
+                    SELECT * FROM unnest(\(chunk.map(\.uid))::text[], \(chunk.map(\.phase))::text[], \(chunk.map(\.jobID))::text[],
+                        \(chunk.map(\.updatedAt.timeIntervalSince1970))::double precision[])
+                    """, logger: logger).collect()
+            }
+            for (account, takenAt) in contents.baselines {
+                try await connection.query("""
+                    INSERT INTO discovery_baselines (account, taken_at) VALUES (\(account), \(takenAt.timeIntervalSince1970))
+                    """, logger: logger).collect()
+            }
+            for (delivery, request) in zip(contents.deliveries, requests) {
+                try await PostgresRows.insert(delivery, request: request, on: connection, logger: logger)
+            }
+            for silence in contents.silences {
+                try await connection.query("""
+                    INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment)
+                    VALUES (\(silence.id), \(SQLiteStore.encode(silence.matchers)), \(silence.startsAt.timeIntervalSince1970),
+                        \(silence.endsAt.timeIntervalSince1970), \(silence.createdBy), \(silence.comment))
+                    """, logger: logger).collect()
+            }
+        }
+    }
+}
