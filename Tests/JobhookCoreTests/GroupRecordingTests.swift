@@ -10,71 +10,78 @@ import Testing
     typealias G = GroupingTests
     static let key = GroupKey(jobID: "root-1", rule: "failures", receiver: "hook")
 
-    @Test func recordingTheSameChangeAgainAfterACrashOpensNoSecondGroup() async throws {
-        let dir = try StoreDirectory()
-        defer { dir.cleanUp() }
-        let config = try ConfigFixtures.load(G.genericYAML)
-        let tree = G.tree(failed: 1, rootPhase: "Running")
-        let detected = Date()
-        let store = try SQLiteStore(path: dir.storePath)
-        let first = try await G.poll(store, tree, ["sub-1"], at: detected, config: config)
-        // The same change detected again while its group waits (the poller forgot it) ...
-        let again = try await G.poll(store, tree, ["sub-1"], at: detected, config: config)
-        #expect(again.map(\.id) == first.map(\.id))
-        #expect(try await store.deliveries(state: nil, limit: 10).count == 1)
-        // ... and after a restart once its group went out.
-        let restarted = try SQLiteStore(path: dir.storePath, now: { detected.addingTimeInterval(7200) })
-        try await Pipeline.record(G.changes(in: tree, uids: ["sub-1"], at: detected), of: "root-1", tree: tree, ending: nil,
-                                  config: config, store: restarted, now: { detected.addingTimeInterval(7200) })
-        let all = try await restarted.deliveries(state: nil, limit: 10)
-        #expect(all.map(\.id) == first.map(\.id))
-        #expect(all.first?.group == Self.key)
-    }
-
-    @Test func recordRefusesAPlanWhoseGroupClosedMeanwhile() async throws {
-        let config = try ConfigFixtures.load(G.genericYAML)
-        let store = try SQLiteStore.inMemory()
-        let now = Date()
-        let opened = try #require(try await G.poll(store, G.tree(failed: 1, rootPhase: "Running"), ["sub-1"], at: now, config: config).first)
-        let open = try await store.openGroups(jobID: "root-1", now: Date())
-        #expect(open == [Self.key: opened.id])
-        let tree = G.tree(failed: 2, rootPhase: "Running")
-        let joining = DeliveryPlanner.deliveries(for: G.changes(in: tree, uids: ["sub-2"], at: now), config: config, openGroups: open)
-        #expect(joining.map(\.id) == [opened.id])
-        try await Self.takeForSending(opened, store)
-
-        let error = await #expect(throws: StoreError.self) {
-            try await store.record(PollRecord(jobID: "root-1", tree: tree, phases: PhaseTracker.phases(of: tree),
-                                              deliveries: joining, openGroups: open))
+    @Test(arguments: StoreBackend.allCases)
+    func recordingTheSameChangeAgainAfterACrashOpensNoSecondGroup(_ backend: StoreBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let config = try ConfigFixtures.load(G.genericYAML)
+            let tree = G.tree(failed: 1, rootPhase: "Running")
+            let detected = Date()
+            let store = fixture.store
+            let first = try await G.poll(store, tree, ["sub-1"], at: detected, config: config)
+            // The same change detected again while its group waits (the poller forgot it) ...
+            let again = try await G.poll(store, tree, ["sub-1"], at: detected, config: config)
+            #expect(again.map(\.id) == first.map(\.id))
+            #expect(try await store.deliveries(state: nil, limit: 10).count == 1)
+            // ... and after a restart once its group went out.
+            let restarted = try await fixture.reopen(now: { detected.addingTimeInterval(7200) })
+            try await Pipeline.record(G.changes(in: tree, uids: ["sub-1"], at: detected), of: "root-1", tree: tree, ending: nil,
+                                      config: config, store: restarted, now: { detected.addingTimeInterval(7200) })
+            let all = try await restarted.deliveries(state: nil, limit: 10)
+            #expect(all.map(\.id) == first.map(\.id))
+            #expect(all.first?.group == Self.key)
         }
-        #expect(error?.kind == .staleGroups)
-        // Nothing of that poll was kept: the phases are still those of the first poll.
-        #expect(try await store.knownPhases()["sub-2"] == "Running")
-        #expect(try await store.openGroups(jobID: "root-1", now: Date()).isEmpty)
     }
 
-    @Test func aChangeWhoseGroupClosedWhileItWasPlannedIsReplannedIntoANewGroup() async throws {
-        let config = try ConfigFixtures.load(G.genericYAML)
-        let sqlite = try SQLiteStore.inMemory()
-        let now = Date()
-        let opened = try #require(try await G.poll(sqlite, G.tree(failed: 1, rootPhase: "Running"), ["sub-1"], at: now, config: config).first)
-        // The dispatcher takes the group just after the pipeline read the open groups.
-        let store = RacingStore(sqlite) { try await Self.takeForSending(opened, sqlite) }
+    @Test(arguments: StoreBackend.allCases)
+    func recordRefusesAPlanWhoseGroupClosedMeanwhile(_ backend: StoreBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let config = try ConfigFixtures.load(G.genericYAML)
+            let store = fixture.store
+            let now = Date()
+            let opened = try #require(try await G.poll(store, G.tree(failed: 1, rootPhase: "Running"), ["sub-1"], at: now, config: config).first)
+            let open = try await store.openGroups(jobID: "root-1", now: Date())
+            #expect(open == [Self.key: opened.id])
+            let tree = G.tree(failed: 2, rootPhase: "Running")
+            let joining = DeliveryPlanner.deliveries(for: G.changes(in: tree, uids: ["sub-2"], at: now), config: config, openGroups: open)
+            #expect(joining.map(\.id) == [opened.id])
+            try await Self.takeForSending(opened, store)
 
-        let recorded = try await G.poll(store, G.tree(failed: 2, rootPhase: "Running"), ["sub-2"], at: now.addingTimeInterval(0.05), config: config)
-        #expect(store.openGroupReads == 2)
-        let reopened = try #require(recorded.first)
-        #expect(reopened.id != opened.id)
-        #expect(reopened.group == Self.key)
-        #expect((try G.document(reopened)["event"] as? [String: Any])?["id"] as? String == reopened.id)
-        let stored = try await sqlite.deliveries(state: .pending, limit: 10)
-        #expect(Set(stored.map(\.id)) == [opened.id, reopened.id])
-        #expect(try await sqlite.delivery(reopened.id)?.request == reopened.request)
-        #expect(try await sqlite.knownPhases()["sub-2"] == "Failed")
+            let error = await #expect(throws: StoreError.self) {
+                try await store.record(PollRecord(jobID: "root-1", tree: tree, phases: PhaseTracker.phases(of: tree),
+                                                  deliveries: joining, openGroups: open))
+            }
+            #expect(error?.kind == .staleGroups)
+            // Nothing of that poll was kept: the phases are still those of the first poll.
+            #expect(try await store.knownPhases()["sub-2"] == "Running")
+            #expect(try await store.openGroups(jobID: "root-1", now: Date()).isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aChangeWhoseGroupClosedWhileItWasPlannedIsReplannedIntoANewGroup(_ backend: StoreBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let config = try ConfigFixtures.load(G.genericYAML)
+            let base = fixture.store
+            let now = Date()
+            let opened = try #require(try await G.poll(base, G.tree(failed: 1, rootPhase: "Running"), ["sub-1"], at: now, config: config).first)
+            // The dispatcher takes the group just after the pipeline read the open groups.
+            let store = RacingStore(base) { try await Self.takeForSending(opened, base) }
+
+            let recorded = try await G.poll(store, G.tree(failed: 2, rootPhase: "Running"), ["sub-2"], at: now.addingTimeInterval(0.05), config: config)
+            #expect(store.openGroupReads == 2)
+            let reopened = try #require(recorded.first)
+            #expect(reopened.id != opened.id)
+            #expect(reopened.group == Self.key)
+            #expect((try G.document(reopened)["event"] as? [String: Any])?["id"] as? String == reopened.id)
+            let stored = try await base.deliveries(state: .pending, limit: 10)
+            #expect(Set(stored.map(\.id)) == [opened.id, reopened.id])
+            #expect(try await base.delivery(reopened.id)?.request == reopened.request)
+            #expect(try await base.knownPhases()["sub-2"] == "Failed")
+        }
     }
 
     /// What the dispatcher does to a due group: one attempt made, so it is no longer open.
-    static func takeForSending(_ delivery: Delivery, _ store: SQLiteStore) async throws {
+    static func takeForSending(_ delivery: Delivery, _ store: any DeliveryStore) async throws {
         var taken = delivery
         taken.attempts = 1
         taken.nextAttemptAt = Date().addingTimeInterval(30)

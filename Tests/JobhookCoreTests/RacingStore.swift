@@ -6,11 +6,11 @@ import Testing
 /// A store that lets something happen (`race`) right after the first read of the open groups, as if
 /// the dispatcher took a group between the pipeline's planning and its record.
 final class RacingStore: DeliveryStore {
-    let base: SQLiteStore
+    let base: any DeliveryStore
     let race: @Sendable () async throws -> Void
     private let reads = Mutex(0)
 
-    init(_ base: SQLiteStore, race: @escaping @Sendable () async throws -> Void) {
+    init(_ base: any DeliveryStore, race: @escaping @Sendable () async throws -> Void) {
         self.base = base
         self.race = race
     }

@@ -50,56 +50,57 @@ import TestSupport
     /// 30 deliveries to a receiver that answers 503 until it is switched back on, and 5 to a healthy
     /// one: while down, only probes reach it (one at a time, the oldest delivery); the healthy one
     /// gets everything at once; back up, the 30 arrive exactly in creation order.
-    @Test func whileDownOneProbeAtATimeThenEverythingInCreationOrder() async throws {
-        let dir = try StoreDirectory()
-        defer { dir.cleanUp() }
-        let up = Mutex(false)
-        let down = try LoopbackServer { _ in up.withLock { $0 } ? .status(204) : .status(503) }
-        defer { down.stop() }
-        let healthy = try LoopbackServer { _ in .status(204) }
-        defer { healthy.stop() }
+    @Test(arguments: StoreBackend.allCases)
+    func whileDownOneProbeAtATimeThenEverythingInCreationOrder(_ backend: StoreBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let up = Mutex(false)
+            let down = try LoopbackServer { _ in up.withLock { $0 } ? .status(204) : .status(503) }
+            defer { down.stop() }
+            let healthy = try LoopbackServer { _ in .status(204) }
+            defer { healthy.stop() }
 
-        let store = try SQLiteStore(path: dir.storePath)
-        let created = Date()  // max_age counts from here
-        func delivery(_ n: Int, _ receiver: String, _ url: String) -> Delivery {
-            Delivery(id: String(format: "evt_%03d", n), receiver: receiver, rule: "r", jobID: "job-1", uid: "job-1",
-                     transition: "Running → Failed", request: RenderedRequest(url: url, body: Data("{}".utf8)),
-                     createdAt: created.addingTimeInterval(Double(n) / 1000))
+            let store = fixture.store
+            let created = Date()  // max_age counts from here
+            func delivery(_ n: Int, _ receiver: String, _ url: String) -> Delivery {
+                Delivery(id: String(format: "evt_%03d", n), receiver: receiver, rule: "r", jobID: "job-1", uid: "job-1",
+                         transition: "Running → Failed", request: RenderedRequest(url: url, body: Data("{}".utf8)),
+                         createdAt: created.addingTimeInterval(Double(n) / 1000))
+            }
+            let missed = (0..<30).map { delivery($0, "down", down.url("/hook")) }
+            let others = (100..<105).map { delivery($0, "healthy", healthy.url("/hook")) }
+            try await store.record(PollRecord(jobID: "job-1", tree: StoreSamples.tree(), phases: [:], deliveries: missed + others))
+
+            let retry = RetrySettings(maxAttempts: 1_000, initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(200), maxAge: .seconds(3600))
+            let http = CurlClient()
+            defer { http.shutdown() }
+            let dispatcher = Dispatcher(store: store, http: http, targets: [
+                DeliveryTarget(name: "down", retry: retry, maxInFlight: 1),  // one lane: arrival order is send order
+                DeliveryTarget(name: "healthy", retry: retry, maxInFlight: 4),
+            ], logger: .silent)
+            let task = Task { try await dispatcher.run() }
+            await dispatcher.wake()
+
+            #expect(await eventually { healthy.requests.count == 5 })
+            let outage = ContinuousClock.now
+            try await Task.sleep(for: .seconds(2))
+            let whileDown = down.requests.count
+            let elapsed = (ContinuousClock.now - outage).seconds
+            // Before: every pending delivery was tried on its own backoff (30 per 100–200 ms here). Now:
+            // about one probe per backoff step, and the probe is always the oldest delivery.
+            #expect(whileDown <= 1 + Int(elapsed / 0.1) + 2, "\(whileDown) attempts in \(elapsed) s")
+            #expect(Set(down.requests.map { $0.header("webhook-id") }) == ["evt_000"], "probes are the oldest delivery")
+
+            up.withLock { $0 = true }
+            #expect(try await eventually(timeout: .seconds(15)) { try await store.pendingCount() == 0 })
+            task.cancel()
+            await dispatcher.drain(deadline: .seconds(1))
+
+            // After the outage each delivery arrived once more, and in the order it was created: the
+            // first success is the probe (the oldest), the rest follow in order.
+            let delivered = down.requests.dropFirst(whileDown).compactMap { $0.header("webhook-id") }
+            var seen: [String] = []
+            for id in delivered where !seen.contains(id) { seen.append(id) }
+            #expect(seen == missed.map(\.id), "\(delivered)")
         }
-        let missed = (0..<30).map { delivery($0, "down", down.url("/hook")) }
-        let others = (100..<105).map { delivery($0, "healthy", healthy.url("/hook")) }
-        try await store.record(PollRecord(jobID: "job-1", tree: StoreSamples.tree(), phases: [:], deliveries: missed + others))
-
-        let retry = RetrySettings(maxAttempts: 1_000, initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(200), maxAge: .seconds(3600))
-        let http = CurlClient()
-        defer { http.shutdown() }
-        let dispatcher = Dispatcher(store: store, http: http, targets: [
-            DeliveryTarget(name: "down", retry: retry, maxInFlight: 1),  // one lane: arrival order is send order
-            DeliveryTarget(name: "healthy", retry: retry, maxInFlight: 4),
-        ], logger: .silent)
-        let task = Task { try await dispatcher.run() }
-        await dispatcher.wake()
-
-        #expect(await eventually { healthy.requests.count == 5 })
-        let outage = ContinuousClock.now
-        try await Task.sleep(for: .seconds(2))
-        let whileDown = down.requests.count
-        let elapsed = (ContinuousClock.now - outage).seconds
-        // Before: every pending delivery was tried on its own backoff (30 per 100–200 ms here). Now:
-        // about one probe per backoff step, and the probe is always the oldest delivery.
-        #expect(whileDown <= 1 + Int(elapsed / 0.1) + 2, "\(whileDown) attempts in \(elapsed) s")
-        #expect(Set(down.requests.map { $0.header("webhook-id") }) == ["evt_000"], "probes are the oldest delivery")
-
-        up.withLock { $0 = true }
-        #expect(try await eventually(timeout: .seconds(15)) { try await store.pendingCount() == 0 })
-        task.cancel()
-        await dispatcher.drain(deadline: .seconds(1))
-
-        // After the outage each delivery arrived once more, and in the order it was created: the
-        // first success is the probe (the oldest), the rest follow in order.
-        let delivered = down.requests.dropFirst(whileDown).compactMap { $0.header("webhook-id") }
-        var seen: [String] = []
-        for id in delivered where !seen.contains(id) { seen.append(id) }
-        #expect(seen == missed.map(\.id), "\(delivered)")
     }
 }

@@ -71,59 +71,61 @@ import TestSupport
                 == Date(timeIntervalSince1970: 1_700_006_400))
     }
 
-    @Test func aSilenceSurvivesARestartAndExpiringItEndsItNow() async throws {
-        let dir = try StoreDirectory()
-        defer { dir.cleanUp() }
-        let now = Date()
-        let added = try SilenceRequest.make(matchers: ["cluster_id=c-1", "reason=~quota"], duration: "2h", until: nil,
-                                            comment: "node pool upgrade", createdBy: "ann@host", now: now)
-        do {
-            let store = try SQLiteStore(path: dir.storePath)
-            try await store.addSilence(added)
+    @Test(arguments: StoreBackend.allCases)
+    func aSilenceSurvivesARestartAndExpiringItEndsItNow(_ backend: StoreBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let now = Date()
+            let added = try SilenceRequest.make(matchers: ["cluster_id=c-1", "reason=~quota"], duration: "2h", until: nil,
+                                                comment: "node pool upgrade", createdBy: "ann@host", now: now)
+            do {
+                let store = fixture.store
+                try await store.addSilence(added)
+            }
+            let reopened = try await fixture.reopen()
+            let listed = try await reopened.silences(now: now, includingEnded: false)
+            #expect(listed.map(\.id) == [added.id])
+            #expect(listed.first?.matchers == added.matchers)
+            #expect(listed.first?.comment == "node pool upgrade" && listed.first?.createdBy == "ann@host")
+            #expect(abs((listed.first?.endsAt ?? .distantPast).timeIntervalSince(added.endsAt)) < 0.001)
+            let source = SilenceSource(store: reopened)
+            #expect(await source.current(now: now).count == 1)
+            #expect(try await reopened.expireSilence(added.id, now: now + 1))
+            #expect(try await reopened.expireSilence(added.id, now: now + 2) == false, "already ended")
+            #expect(try await reopened.silences(now: now + 2, includingEnded: false).isEmpty)
+            #expect(try await reopened.silences(now: now + 2, includingEnded: true).map(\.id) == [added.id])
         }
-        let reopened = try SQLiteStore(path: dir.storePath)
-        let listed = try await reopened.silences(now: now, includingEnded: false)
-        #expect(listed.map(\.id) == [added.id])
-        #expect(listed.first?.matchers == added.matchers)
-        #expect(listed.first?.comment == "node pool upgrade" && listed.first?.createdBy == "ann@host")
-        #expect(abs((listed.first?.endsAt ?? .distantPast).timeIntervalSince(added.endsAt)) < 0.001)
-        let source = SilenceSource(store: reopened)
-        #expect(await source.current(now: now).count == 1)
-        #expect(try await reopened.expireSilence(added.id, now: now + 1))
-        #expect(try await reopened.expireSilence(added.id, now: now + 2) == false, "already ended")
-        #expect(try await reopened.silences(now: now + 2, includingEnded: false).isEmpty)
-        #expect(try await reopened.silences(now: now + 2, includingEnded: true).map(\.id) == [added.id])
     }
 
     /// Re-driving what a silence muted sends it, once, through the real dispatcher.
-    @Test func reDrivingASilencedDeliverySendsItOnce() async throws {
-        let dir = try StoreDirectory()
-        defer { dir.cleanUp() }
-        let receiver = try LoopbackServer { _ in .status(204) }
-        defer { receiver.stop() }
-        let store = try SQLiteStore(path: dir.storePath)
-        let config = try ConfigFixtures.load(Self.config.replacingOccurrences(of: "https://chat.example/hook", with: receiver.url("/hook")))
-        let changed = change(cluster: "c-1", uid: "job-1", at: Date())
-        let silence = try SilenceRequest.make(matchers: ["cluster_id=c-1"], duration: "1h", until: nil, comment: "", createdBy: "x", now: Date() - 1)
-        try await Pipeline.record([changed], of: "job-1", tree: changed.root, ending: nil, config: config, store: store,
-                                  silences: SilenceSet([silence]))
-        let muted = try await store.deliveries(state: .silenced, limit: 10)
-        #expect(muted.count == 1)
-        #expect(try await store.pendingCount() == 0)
+    @Test(arguments: StoreBackend.allCases)
+    func reDrivingASilencedDeliverySendsItOnce(_ backend: StoreBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let receiver = try LoopbackServer { _ in .status(204) }
+            defer { receiver.stop() }
+            let store = fixture.store
+            let config = try ConfigFixtures.load(Self.config.replacingOccurrences(of: "https://chat.example/hook", with: receiver.url("/hook")))
+            let changed = change(cluster: "c-1", uid: "job-1", at: Date())
+            let silence = try SilenceRequest.make(matchers: ["cluster_id=c-1"], duration: "1h", until: nil, comment: "", createdBy: "x", now: Date() - 1)
+            try await Pipeline.record([changed], of: "job-1", tree: changed.root, ending: nil, config: config, store: store,
+                                      silences: SilenceSet([silence]))
+            let muted = try await store.deliveries(state: .silenced, limit: 10)
+            #expect(muted.count == 1)
+            #expect(try await store.pendingCount() == 0)
 
-        let http = CurlClient()
-        defer { http.shutdown() }
-        let dispatcher = Dispatcher(store: store, http: http, targets: config.receivers.map(\.deliveryTarget), logger: .silent)
-        let task = Task { try await dispatcher.run() }
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(receiver.requests.isEmpty, "silenced is never attempted")
-        #expect(try await store.retry(muted[0].id, force: false, now: Date()) == .requeued)
-        await dispatcher.wake()
-        #expect(try await eventually { try await store.delivery(muted[0].id)?.state == .delivered })
-        try await Task.sleep(for: .milliseconds(300))
-        task.cancel()
-        await dispatcher.drain(deadline: .seconds(1))
-        #expect(receiver.requests.count == 1)
-        #expect(receiver.requests.first?.header("webhook-id") == muted[0].id)
+            let http = CurlClient()
+            defer { http.shutdown() }
+            let dispatcher = Dispatcher(store: store, http: http, targets: config.receivers.map(\.deliveryTarget), logger: .silent)
+            let task = Task { try await dispatcher.run() }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(receiver.requests.isEmpty, "silenced is never attempted")
+            #expect(try await store.retry(muted[0].id, force: false, now: Date()) == .requeued)
+            await dispatcher.wake()
+            #expect(try await eventually { try await store.delivery(muted[0].id)?.state == .delivered })
+            try await Task.sleep(for: .milliseconds(300))
+            task.cancel()
+            await dispatcher.drain(deadline: .seconds(1))
+            #expect(receiver.requests.count == 1)
+            #expect(receiver.requests.first?.header("webhook-id") == muted[0].id)
+        }
     }
 }

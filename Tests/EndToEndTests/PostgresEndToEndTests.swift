@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `state.postgres` and `jobhook state copy` as an operator uses them, against the test process's
+/// throwaway PostgreSQL cluster (`PostgresServer`).
+@Suite struct PostgresEndToEndTests {
+    func config(_ dir: TempDirectory, state: String) throws -> String {
+        try dir.write("rules.yaml", """
+            cce: {region: cn-north-4, endpoint: "http://127.0.0.1:9", project_id: p1, auth: {token: t}}
+            state:
+            \(state)
+            server: {listen: ~}
+            receivers: [{name: chat, url: "http://127.0.0.1:9/hook"}]
+            rules: [{name: failed, match: {phase: Failed}, notify: [chat]}]
+            """)
+    }
+
+    func jobhook(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32?, stdout: String, stderr: String) {
+        let process = try ChildProcess(jobhookBinary(), arguments, environment: environment)
+        let status = await process.waitForExit(timeout: .seconds(30))
+        return (status, process.stdout, process.stderr)
+    }
+
+    @Test func runOnPostgresMigratesStartsAndNamesTheDatabaseWithoutItsPassword() async throws {
+        let server = try await PostgresServer.shared()
+        let database = try await server.createDatabase()
+        let dir = try TempDirectory()
+        defer { dir.cleanUp() }
+        // Trust authentication: the password is never checked, so it shows whether it leaks.
+        let url = "postgres://postgres:${PGPASSWORD}@127.0.0.1:\(server.port)/\(database)?sslmode=disable"
+        let path = try config(dir, state: "  postgres: {url: \"\(url)\", lease: 10s}")
+        let environment = ["PGPASSWORD": "planted-pg-pw"]
+        let check = try await jobhook(["check", "-c", path], environment: environment)
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+
+        let daemon = try ChildProcess(jobhookBinary(), ["run", "-c", path], environment: environment)
+        let running = await daemon.waitForLine(containing: "running", in: .stderr, timeout: .seconds(30))
+        // Log lines mask a URL's credentials and query values altogether.
+        #expect(running?.contains("state=postgres://<redacted>@127.0.0.1:\(server.port)/\(database)") == true, "\(daemon.stderr)")
+        #expect(daemon.stderr.contains("state store migrated"), "\(daemon.stderr)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit(timeout: .seconds(20)) == 0, "\(daemon.stderr)")
+        #expect(!daemon.stderr.contains("planted-pg-pw"))
+        await server.dropDatabase(database)
+    }
+
+    @Test func runExitsOneWhenTheDatabaseCannotBeReached() async throws {
+        let refusing = try RefusingPort()
+        let dir = try TempDirectory()
+        defer { dir.cleanUp() }
+        let path = try config(dir, state: "  postgres: {url: \"postgres://app:planted-pg-pw@127.0.0.1:\(refusing.port)/state\"}")
+        let run = try await jobhook(["run", "-c", path])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("state store postgres://app:***@127.0.0.1:\(refusing.port)/state: cannot reach PostgreSQL"), "\(run.stderr)")
+        #expect(!run.stderr.contains("planted-pg-pw"))
+    }
+
+    @Test func checkRefusesBothStoresAtTheirLine() async throws {
+        let dir = try TempDirectory()
+        defer { dir.cleanUp() }
+        let path = try config(dir, state: "  path: ./s.sqlite\n  postgres: {url: \"postgres://u@h/db\"}")
+        let check = try await jobhook(["check", "-c", path])
+        #expect(check.status == 1)
+        #expect((check.stdout + check.stderr).contains("rules.yaml:4:13: state: give exactly one of 'path'"), "\(check.stdout)\(check.stderr)")
+    }
+
+    @Test func stateCopyFillsAnEmptyDatabaseOnceAndPrintsCounts() async throws {
+        let server = try await PostgresServer.shared()
+        let database = try await server.createDatabase()
+        let dir = try TempDirectory()
+        defer { dir.cleanUp() }
+        let store = dir.file("state.sqlite")
+        let added = try await jobhook(["silence", "add", "--match", "cluster_id=c-1", "--for", "1h", "--state", store])
+        #expect(added.status == 0, "\(added.stderr)")
+        let target = "postgres://postgres:${PGPASSWORD}@127.0.0.1:\(server.port)/\(database)?sslmode=disable"
+        let environment = ["PGPASSWORD": "planted-pg-pw"]
+
+        let copied = try await jobhook(["state", "copy", "--to", target, "--from", store], environment: environment)
+        #expect(copied.status == 0, "\(copied.stderr)")
+        #expect(copied.stdout.contains("copied \(store) to postgres://postgres:***@127.0.0.1:\(server.port)/\(database)?sslmode=disable"))
+        #expect(copied.stdout.contains("silences: 1"))
+        #expect(copied.stdout.contains("deliveries: 0"))
+
+        let again = try await jobhook(["state", "copy", "--to", target, "--from", store], environment: environment)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("is not empty (watches 0, phases 0, discovery baselines 0, deliveries 0, silences 1)"), "\(again.stderr)")
+        #expect(!(copied.stdout + copied.stderr + again.stderr).contains("planted-pg-pw"))
+
+        let missing = try await jobhook(["state", "copy", "--to", target, "--from", dir.file("nope.sqlite")], environment: environment)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no state store at"))
+        await server.dropDatabase(database)
+    }
+}

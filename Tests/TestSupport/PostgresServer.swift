@@ -1,0 +1,260 @@
+public import Foundation
+import Synchronization
+
+/// A throwaway PostgreSQL cluster for the tests of the PostgreSQL store: one per test process,
+/// started on first use (`PostgresServer.shared()`), each test then creating its own database
+/// (`createDatabase()`), so tests stay independent and can run in parallel.
+///
+/// - `initdb` in a fresh temporary directory, `trust` authentication, fsync off (the data is thrown
+///   away); the server listens on a free port of 127.0.0.1 and keeps its unix socket inside that
+///   directory, so it never meets a system PostgreSQL.
+/// - PostgreSQL refuses to run as root: as root, the directory is given to the system user
+///   `jobhook-pg` (created with `useradd --system` when missing) and the server runs as that user.
+/// - At process exit (`atexit`) the server is stopped (`pg_ctl stop -m immediate`) and the directory
+///   removed; a cluster left behind by a crashed run is stopped and removed by the next run.
+/// - Every wait is bounded: a server not ready within 30 s is a clear failure, not a hang.
+public final class PostgresServer: Sendable {
+    public let host = "127.0.0.1"
+    public let port: Int
+    /// The superuser `initdb` created (trust authentication: no password).
+    public let user = "postgres"
+    let directory: URL
+    let binaries: URL
+
+    /// The one server of this process, started on first use; the same error for every caller when it
+    /// cannot start. Waits without holding a thread of the concurrency pool (the start runs on a
+    /// thread of its own): on two cores, blocked pool threads would stall every other test.
+    public static func shared() async throws -> PostgresServer {
+        try await started.value.get()
+    }
+
+    private static let started = Task<Result<PostgresServer, PostgresServerError>, Never> {
+        await offThread {
+            Result { () throws(PostgresServerError) in
+                let server = try PostgresServer.start()
+                running.withLock { $0 = (server.directory, server.binaries) }
+                atexit { PostgresServer.stopAtExit() }
+                return server
+            }
+        }
+    }
+
+    /// Runs blocking work (processes, waits) on a new thread and awaits its result.
+    static func offThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
+    }
+
+    /// What `atexit` needs, reachable without capturing anything.
+    private static let running = Mutex<(directory: URL, binaries: URL)?>(nil)
+
+    private init(port: Int, directory: URL, binaries: URL) {
+        self.port = port
+        self.directory = directory
+        self.binaries = binaries
+    }
+
+    /// `postgres://postgres@127.0.0.1:PORT/DATABASE?sslmode=disable`.
+    public func url(database: String) -> String {
+        "postgres://\(user)@\(host):\(port)/\(database)?sslmode=disable"
+    }
+
+    /// A new, empty database with a random name (`t_…`), owned by the superuser.
+    public func createDatabase() async throws -> String {
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        try await psql("CREATE DATABASE \(name)")
+        return String(name)
+    }
+
+    /// Drops a database made by `createDatabase`, closing any connection still open to it.
+    public func dropDatabase(_ name: String) async {
+        try? await psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
+    /// Runs one statement as the superuser through `psql`.
+    public func psql(_ sql: String, database: String = "postgres") async throws {
+        let result = await Self.offThread { [self] in Result { () throws(PostgresServerError) in try runPSQL(sql, database: database) } }
+        try result.get()
+    }
+
+    private func runPSQL(_ sql: String, database: String) throws(PostgresServerError) {
+        let result = try Self.run(binaries.appendingPathComponent("psql"), [
+            "-h", host, "-p", String(port), "-U", user, "-d", database, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql,
+        ], asServerUser: false, timeout: 30)
+        guard result.status == 0 else { throw PostgresServerError("psql \(sql) failed (\(result.status)): \(result.output)") }
+    }
+
+    // MARK: - Starting and stopping
+
+    static let osUser = "jobhook-pg"
+    static let prefix = "jobhook-pg-"
+    static var isRoot: Bool { geteuid() == 0 }
+    /// Not `$TMPDIR`: the server user must be able to reach it, and the socket path must stay short.
+    static let temporary = URL(fileURLWithPath: "/tmp")
+
+    private static func start() throws(PostgresServerError) -> PostgresServer {
+        let binaries = try findBinaries()
+        removeStaleClusters(binaries: binaries)
+        let directory = temporary.appendingPathComponent("\(prefix)\(getpid())-\(UUID().uuidString.prefix(8))")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw PostgresServerError("cannot create \(directory.path): \(error)")
+        }
+        if isRoot {
+            try ensureOSUser()
+            try check(run(URL(fileURLWithPath: "/bin/chown"), ["-R", osUser, directory.path], asServerUser: false, timeout: 30), "chown")
+        }
+        let data = directory.appendingPathComponent("data").path
+        try check(run(binaries.appendingPathComponent("initdb"), [
+            "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions",
+        ], asServerUser: true, timeout: 60), "initdb")
+        // A port found free may be taken before the server binds it: try a few.
+        var lastFailure = ""
+        for _ in 0..<3 {
+            let port = try freePort()
+            let options = [
+                "-c listen_addresses=127.0.0.1", "-p \(port)", "-k \(directory.path)", "-c fsync=off",
+                "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300", "-c shared_buffers=32MB",
+            ].joined(separator: " ")
+            let result = try run(binaries.appendingPathComponent("pg_ctl"), [
+                "-D", data, "-l", directory.appendingPathComponent("server.log").path, "-w", "-t", "30", "-o", options, "start",
+            ], asServerUser: true, timeout: 45)
+            if result.status == 0 { return PostgresServer(port: port, directory: directory, binaries: binaries) }
+            let log = (try? String(contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
+            lastFailure = "pg_ctl start (\(result.status)): \(result.output)\n\(log.suffix(2000))"
+            // A server that started after all must not outlive this attempt.
+            _ = try? run(binaries.appendingPathComponent("pg_ctl"), ["-D", data, "-m", "immediate", "-w", "-t", "10", "stop"],
+                         asServerUser: true, timeout: 15)
+        }
+        stop(directory: directory, binaries: binaries)
+        throw PostgresServerError("the test PostgreSQL server did not start within 30 s: \(lastFailure)")
+    }
+
+    /// Stops the server and removes its directory (registered with `atexit`).
+    static func stopAtExit() {
+        guard let (directory, binaries) = running.withLock({ $0 }) else { return }
+        stop(directory: directory, binaries: binaries)
+    }
+
+    private static func stop(directory: URL, binaries: URL) {
+        let data = directory.appendingPathComponent("data")
+        if FileManager.default.fileExists(atPath: data.appendingPathComponent("postmaster.pid").path) {
+            _ = try? run(binaries.appendingPathComponent("pg_ctl"), ["-D", data.path, "-m", "immediate", "-w", "-t", "10", "stop"],
+                         asServerUser: true, timeout: 15)
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Clusters of test processes that are gone (a crash, a kill -9): stopped and removed, so they
+    /// neither hold ports nor fill the disk.
+    private static func removeStaleClusters(binaries: URL) {
+        let temporary = Self.temporary
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporary.path) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let pidText = name.dropFirst(prefix.count).prefix { $0.isNumber }
+            guard let pid = Int32(pidText), pid != getpid() else { continue }
+            if kill(pid, 0) == 0 || errno == EPERM { continue }  // its process is still running
+            stop(directory: temporary.appendingPathComponent(name), binaries: binaries)
+        }
+    }
+
+    /// `initdb` and friends: on PATH, else Debian's `/usr/lib/postgresql/<newest>/bin`.
+    private static func findBinaries() throws(PostgresServerError) -> URL {
+        let fm = FileManager.default
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? fm.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted(by: >)
+        for version in versions where fm.isExecutableFile(atPath: "\(root)/\(version)/bin/initdb") {
+            return URL(fileURLWithPath: "\(root)/\(version)/bin")
+        }
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        where fm.isExecutableFile(atPath: "\(directory)/initdb") {
+            return URL(fileURLWithPath: String(directory))
+        }
+        throw PostgresServerError("PostgreSQL is not installed (no initdb on PATH or under \(root)/*/bin); run scripts/ensure-deps")
+    }
+
+    private static func ensureOSUser() throws(PostgresServerError) {
+        if (try? run(URL(fileURLWithPath: "/usr/bin/id"), ["-u", osUser], asServerUser: false, timeout: 10))?.status == 0 { return }
+        let result = try run(URL(fileURLWithPath: "/usr/sbin/useradd"), ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", osUser],
+                             asServerUser: false, timeout: 30)
+        // 9: created meanwhile by another test process.
+        guard result.status == 0 || result.status == 9 else {
+            throw PostgresServerError("cannot create the system user \(osUser) to run PostgreSQL as (root cannot): \(result.output)")
+        }
+    }
+
+    private static func freePort() throws(PostgresServerError) -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw PostgresServerError("socket() failed: errno \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw PostgresServerError("cannot find a free port on 127.0.0.1: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func check(_ result: (status: Int32, output: String), _ what: String) throws(PostgresServerError) {
+        guard result.status == 0 else { throw PostgresServerError("\(what) failed (\(result.status)): \(result.output)") }
+    }
+
+    /// Runs a program to its end (as `jobhook-pg` when root and `asServerUser`), in `/`, output in a
+    /// file (a pipe could be held open by the server it starts), killed after `timeout` seconds.
+    /// `posix_spawn` and `waitpid` rather than `Process`: a `Process` running `pg_ctl start` was seen
+    /// never to report its end, though `pg_ctl` had finished in 0.2 s.
+    static func run(_ executable: URL, _ arguments: [String], asServerUser: Bool, timeout: TimeInterval)
+        throws(PostgresServerError) -> (status: Int32, output: String)
+    {
+        var command = [executable.path] + arguments
+        if asServerUser, isRoot { command = ["/usr/sbin/runuser", "-u", osUser, "--"] + command }
+        // The server user must be able to enter the working directory.
+        command = ["/bin/sh", "-c", "cd / && exec \"$@\"", "sh"] + command
+        let outputPath = temporary.appendingPathComponent("jobhook-pg-out-\(UUID().uuidString)").path
+        defer { unlink(outputPath) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, environ)
+        guard spawned == 0 else { throw PostgresServerError("cannot run \(executable.path): error \(spawned)") }
+
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while true {
+            let done = waitpid(pid, &status, WNOHANG)
+            if done == pid { break }
+            if done < 0, errno != EINTR { return (-1, "waitpid failed: errno \(errno)") }
+            if Date() >= deadline {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                return (-1, "timed out after \(Int(timeout)) s")
+            }
+            usleep(10_000)
+        }
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        // WIFEXITED / WEXITSTATUS, which Swift does not import.
+        let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -1
+        return (exitStatus, output.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}
+
+/// Why the test PostgreSQL server could not be started or used.
+public struct PostgresServerError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
