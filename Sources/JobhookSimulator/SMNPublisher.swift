@@ -115,7 +115,13 @@ actor SMNPublisher {
         let delays = retrying ? retryDelays : []
         for attempt in 0...delays.count {
             if attempt > 0 {
-                do { try await Task.sleep(for: delays[attempt - 1]) } catch { break }
+                do {
+                    try await Task.sleep(for: delays[attempt - 1])
+                } catch {
+                    // The simulator is stopping: not a subscriber's failure.
+                    logger.debug("SMN retry abandoned at shutdown", metadata: ["message_id": "\(message.messageID)"])
+                    return status
+                }
             }
             do {
                 status = try await client.send(request).status
