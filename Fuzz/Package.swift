@@ -15,8 +15,8 @@ let strict: [SwiftSetting] = [
 let jobhook = Target.Dependency.product(name: "JobhookFuzzing", package: "jobhook")
 
 /// A fuzz target: `Sources/NAME/main.swift` defines `LLVMFuzzerTestOneInput`; libFuzzer supplies `main`.
-func fuzzTarget(_ name: String) -> Target {
-    .executableTarget(name: name, dependencies: [jobhook, "FuzzSupport"], swiftSettings: strict)
+func fuzzTarget(_ name: String, _ more: [Target.Dependency] = []) -> Target {
+    .executableTarget(name: name, dependencies: [jobhook, "FuzzSupport"] + more, swiftSettings: strict)
 }
 
 let package = Package(
@@ -24,6 +24,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "jobhook", path: ".."),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(name: "CLibFuzzer"),
@@ -36,5 +37,6 @@ let package = Package(
         fuzzTarget("FuzzListJobs"),
         fuzzTarget("FuzzConfig"),
         fuzzTarget("FuzzTemplateBody"),
+        fuzzTarget("FuzzSMNMessage", [.product(name: "Crypto", package: "swift-crypto")]),
     ]
 )

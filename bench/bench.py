@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import procs  # noqa: E402
 import report  # noqa: E402
 import workload  # noqa: E402
+import intake  # noqa: E402
 from procs import BenchError, Child, Client  # noqa: E402
 
 
@@ -68,7 +69,7 @@ class Bench:
         port = int(child.wait_for("listening", timeout=20).split()[1])
         return child, port
 
-    def daemon(self, name, sim_port, jobs, interval, max_rps, receivers, rules, concurrency=8, discover=None):
+    def daemon(self, name, sim_port, jobs, interval, max_rps, receivers, rules, concurrency=8, discover=None, extra=None):
         state = os.path.join(self.work, f"{name}.sqlite")
         api_port = procs.free_port()
         path = os.path.join(self.work, f"{name}.yaml")
@@ -76,7 +77,7 @@ class Bench:
             f.write(workload.config(endpoint=f"http://127.0.0.1:{sim_port}", jobs=jobs, interval=interval,
                                     max_rps=max_rps, concurrency=concurrency, state=state,
                                     listen=f"127.0.0.1:{api_port}", receivers=receivers, rules=rules,
-                                    discover=discover))
+                                    discover=discover, extra=extra))
         started = time.monotonic()
         child = self.start(name, [self.args.jobhook, "run", "-c", path, "--log-level", "error"])
         api = Client(api_port)
@@ -540,7 +541,7 @@ class Bench:
 
     # MARK: Run
 
-    PARTS = ("poll", "latency", "throughput", "discovery")
+    PARTS = ("poll", "latency", "throughput", "discovery", "intake")
 
     def command(self):
         a = self.args
@@ -556,7 +557,7 @@ class Bench:
             self.results["notes"].append(f"SDK loop skipped: {self.args.sdk_skip_reason or 'no SDK venv'}")
         # Discovery takes ~10 minutes at full size, as long as the rest: only when asked for, except
         # in --quick, which runs every part with tiny N so none of them rots.
-        default = ["poll", "latency", "throughput"] + (["discovery"] if self.quick else [])
+        default = ["poll", "latency", "throughput"] + (["discovery", "intake"] if self.quick else [])
         parts = self.args.only.split(",") if self.args.only else default
         unknown = [p for p in parts if p not in self.PARTS]
         if unknown:
@@ -570,9 +571,12 @@ class Bench:
             self.throughput()
         if "discovery" in parts:
             self.discovery()
-        main = report.table(self.results) if set(parts) - {"discovery"} else None
+        if "intake" in parts:
+            intake.run(self)
+        main = report.table(self.results) if set(parts) - {"discovery", "intake"} else None
         found = report.discovery_table(self.results) if "discovery" in parts else None
-        for text in (main, found):
+        pushed = intake.table(self.results) if "intake" in parts else None
+        for text in (main, found, pushed):
             if text:
                 print()
                 print(text)
@@ -582,7 +586,13 @@ class Bench:
                 with open(self.args.out) as f:
                     previous = f.read()
             with open(self.args.out, "w") as f:
-                f.write(report.markdown(self.results, main, found, previous))
+                text = report.markdown(self.results, main, found, previous)
+                if pushed:
+                    text = report.splice(text, "Push intake", intake.section(self.results, pushed))
+                elif previous and report._section(previous, "Push intake") and not report._section(text, "Push intake"):
+                    start, end = report._section(previous, "Push intake")  # kept from the last run that measured it
+                    text = report.splice(text, "Push intake", previous[start:end].rstrip("\n") + "\n")
+                f.write(text)
             self.log(f"wrote {self.args.out}")
         with open(os.path.join(self.args.results_dir, "results.json"), "w") as f:
             json.dump(self.results, f, indent=1)
@@ -642,8 +652,8 @@ def main():
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--sizes", type=lambda t: [int(x) for x in t.split(",")], default=None,
                         help="N values for the poll cost (default 100,1000,10000; --quick 20)")
-    parser.add_argument("--only", default="", help="comma list of poll, latency, throughput, discovery "
-                        "(default poll, latency, throughput; --quick: all four)")
+    parser.add_argument("--only", default="", help="comma list of poll, latency, throughput, discovery, intake "
+                        "(default poll, latency, throughput; --quick: all five)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (configs, logs)")
     args = parser.parse_args()
     args.bench_dir = os.path.dirname(os.path.abspath(__file__))

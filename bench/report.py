@@ -324,7 +324,12 @@ def _section(text, heading):
 
 def _splice_discovery(text, section):
     """`text` with its Discovery section replaced by `section` (or inserted before the profiles/history)."""
-    span = _section(text, "Discovery")
+    return splice(text, "Discovery", section)
+
+
+def splice(text, heading, section):
+    """`text` with its `## heading` section replaced by `section` (or inserted before the profiles/history)."""
+    span = _section(text, heading)
     if span:
         rest = text[span[1]:]
         return text[:span[0]] + section + ("\n" + rest if rest else "")

@@ -57,10 +57,12 @@ def discovery_scenario(run, count, clusters=None, phase="Running", list_jobs="se
     return json.dumps({"project_id": "0a1b2c3d4e5f", "speed": 1, "list_jobs": list_jobs, "jobs": jobs}, indent=None)
 
 
-def config(*, endpoint, jobs, interval, max_rps, concurrency, state, listen, receivers, rules, discover=None):
+def config(*, endpoint, jobs, interval, max_rps, concurrency, state, listen, receivers, rules, discover=None, extra=None):
     """`jobhook run` config (JSON is YAML): token auth, as with an IAM token (no per-request signing).
     `discover`: the `discover:` section (e.g. {"interval": "5s", "via": "jobs"}), none by default."""
-    extra = {"discover": discover} if discover is not None else {}
+    extra = dict(extra or {})
+    if discover is not None:
+        extra["discover"] = discover
     return json.dumps({
         "cce": {"region": "cn-north-4", "endpoint": endpoint, "project_id": "0a1b2c3d4e5f",
                 "auth": {"token": "bench-token"}, "timeout": "10s"},

@@ -2,7 +2,7 @@
 /// (ShowJob errors name the job; listing errors name the listing and the permission it needs).
 struct CCECall: Sendable {
     enum Kind: Sendable, Hashable {
-        case showJob, listJobs, listClusters, listNodes
+        case showJob, listJobs, listClusters, listNodes, showCluster
 
         /// The IAM action a 403 means is missing.
         var permission: String {
@@ -11,6 +11,7 @@ struct CCECall: Sendable {
             case .listJobs: "cce:job:list"
             case .listClusters: "cce:cluster:list"
             case .listNodes: "cce:node:list"
+            case .showCluster: "cce:cluster:get"
             }
         }
 
@@ -20,6 +21,7 @@ struct CCECall: Sendable {
             case .listJobs: "this endpoint does not serve ListJobs (v2) for this project"
             case .listClusters: "no such project at this endpoint"
             case .listNodes: "no such cluster in this project"
+            case .showCluster: "no such cluster in this project (deleted already?)"
             }
         }
     }
@@ -48,6 +50,11 @@ struct CCECall: Sendable {
     static func listClusters(projectID: String) -> CCECall {
         CCECall(kind: .listClusters, path: "/api/v3/projects/\(projectID)/clusters", operation: "ListClusters",
                 maxResponseBytes: CCEClient.maxListingBytes)
+    }
+
+    static func showCluster(projectID: String, clusterID: String) -> CCECall {
+        CCECall(kind: .showCluster, path: "/api/v3/projects/\(projectID)/clusters/\(clusterID)", operation: "ShowCluster \(clusterID)",
+                maxResponseBytes: CCEClient.maxResponseBytes)
     }
 
     static func listNodes(projectID: String, clusterID: String, limit: Int, marker: String?) -> CCECall {

@@ -22,6 +22,14 @@ extension CCEClient: JobListing {
         }
     }
 
+    public func showCluster(_ clusterID: String) async throws(CCEError) -> ListedCluster {
+        if let problem = JobID.problem(clusterID, noun: "cluster") {
+            throw CCEError(.invalidJobID, operation: "ShowCluster", message: problem)
+        }
+        let call = CCECall.showCluster(projectID: projectID, clusterID: clusterID)
+        return try decode(call, try await perform(call)) { data throws(JobDecodingError) in try ListedCluster.decode(data) }
+    }
+
     /// Pages with `limit` and `marker` (the last node ID of the page before) until a page is short, empty,
     /// or brings no node not seen already, so a server that ignores `marker` ends the walk after two pages.
     public func listNodes(clusterID: String) async throws(CCEError) -> [ListedNode] {

@@ -8,4 +8,7 @@ public protocol JobListing: Sendable {
     func listClusters() async throws(CCEError) -> [ListedCluster]
     /// ListNodes `GET /api/v3/projects/{project_id}/clusters/{cluster_id}/nodes`, following `marker` paging (limit 2000) to the end (bounded: stop after, say, 50 pages).
     func listNodes(clusterID: String) async throws(CCEError) -> [ListedNode]
+    /// ShowCluster `GET /api/v3/projects/{project_id}/clusters/{cluster_id}`: for push intake, the job
+    /// working on a cluster a CTS trace names when the trace's response does not say.
+    func showCluster(_ clusterID: String) async throws(CCEError) -> ListedCluster
 }

@@ -32,6 +32,28 @@ extension JobScanner {
         }
     }
 
+    /// Reads one object (ShowCluster) with `element`; anything after it but blanks is an error.
+    static func decodeObject<Element>(
+        _ data: Data, element: (inout JobScanner) throws(Failure) -> Element
+    ) throws(JobDecodingError) -> Element {
+        try rejectNonListing(data)
+        let result: Result<Element, Failure> = data.withUnsafeBytes { raw in
+            var scanner = JobScanner(bytes: raw.bindMemory(to: UInt8.self))
+            return Result { () throws(Failure) in
+                scanner.skipWhitespace()
+                guard try scanner.objectStart() else { throw Failure() }
+                let value = try element(&scanner)
+                scanner.skipWhitespace()
+                guard scanner.index == scanner.bytes.count else { throw Failure() }
+                return value
+            }
+        }
+        switch result {
+        case .failure(let failure): throw JobDecodingError(describe(failure, in: data))
+        case .success(let value): return value
+        }
+    }
+
     /// A job element, by ShowJob's rules (v3 and V2Job names).
     mutating func listedJob() throws(Failure) -> Job {
         try jobBody().job

@@ -9,7 +9,8 @@ import PostgresNIO
 /// database, and start-up stops rather than run on a schema it does not understand.
 ///
 /// PostgreSQL's v1 is SQLite's v1–v5 in one step (there was never an older PostgreSQL store), with
-/// room for leases: nullable `claimed_by`/`claim_until`/`claim_token` on watches and deliveries.
+/// room for leases: nullable `claimed_by`/`claim_until`/`claim_token` on watches and deliveries;
+/// v2 is SQLite's v6 (SMN intake message IDs).
 enum PostgresSchema {
     struct Migration: Sendable {
         var version: Int
@@ -94,6 +95,16 @@ enum PostgresSchema {
             )
             """,
             "CREATE INDEX silences_by_end ON silences (ends_at)",
+        ]),
+        // SQLite's v6: SMN push intake, the message IDs already acted on (pruned past max_age).
+        Migration(version: 2, statements: [
+            """
+            CREATE TABLE intake_messages (
+                message_id TEXT COLLATE "C" PRIMARY KEY,
+                received_at DOUBLE PRECISION NOT NULL
+            )
+            """,
+            "CREATE INDEX intake_messages_by_age ON intake_messages (received_at)",
         ]),
     ]
 

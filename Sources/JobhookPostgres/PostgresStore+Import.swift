@@ -15,13 +15,14 @@ extension PostgresStore {
             try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.lockKey))", logger: logger).collect()
             let existing = try await connection.query("""
                 SELECT (SELECT count(*) FROM watches), (SELECT count(*) FROM phases), (SELECT count(*) FROM discovery_baselines),
-                    (SELECT count(*) FROM deliveries), (SELECT count(*) FROM silences)
-                """, logger: logger).collect().first?.decode((Int, Int, Int, Int, Int).self)
-            if let existing, existing != (0, 0, 0, 0, 0) {
+                    (SELECT count(*) FROM deliveries), (SELECT count(*) FROM silences), (SELECT count(*) FROM intake_messages)
+                """, logger: logger).collect().first?.decode((Int, Int, Int, Int, Int, Int).self)
+            if let existing, existing != (0, 0, 0, 0, 0, 0) {
                 throw StoreError(.foreign, path: path, message: """
                     is not empty (watches \(existing.0), phases \(existing.1), discovery baselines \(existing.2), \
-                    deliveries \(existing.3), silences \(existing.4)); copy only into an empty database — merging two \
-                    stores would send notifications twice. Drop and recreate the database, or name another one
+                    deliveries \(existing.3), silences \(existing.4), intake messages \(existing.5)); copy only into an \
+                    empty database — merging two stores would send notifications twice. Drop and recreate the \
+                    database, or name another one
                     """)
             }
             for watch in contents.watches {
@@ -53,6 +54,14 @@ extension PostgresStore {
                     INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment)
                     VALUES (\(silence.id), \(SQLiteStore.encode(silence.matchers)), \(silence.startsAt.timeIntervalSince1970),
                         \(silence.endsAt.timeIntervalSince1970), \(silence.createdBy), \(silence.comment))
+                    """, logger: logger).collect()
+            }
+            let intake = contents.intakeMessages.sorted { $0.key < $1.key }
+            for start in stride(from: 0, to: intake.count, by: 1000) {
+                let chunk = intake[start..<min(start + 1000, intake.count)]
+                try await connection.query("""
+                    INSERT INTO intake_messages (message_id, received_at)
+                    SELECT * FROM unnest(\(chunk.map(\.key))::text[], \(chunk.map(\.value.timeIntervalSince1970))::double precision[])
                     """, logger: logger).collect()
             }
         }

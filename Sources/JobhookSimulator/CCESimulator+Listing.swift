@@ -1,7 +1,7 @@
 import Hummingbird
 import NIOCore
 
-/// The listing routes: ListJobs, ListClusters, ListNodes. Each passes the same gate as ShowJob
+/// The listing routes: ListJobs, ListClusters, ListNodes, and ShowCluster beside them. Each passes the same gate as ShowJob
 /// (credentials, then project), is counted on arrival, and may be scripted to fail (`list:` faults).
 extension CCESimulator {
     /// ListNodes' page size limit, as CCE documents it.
@@ -47,6 +47,11 @@ extension CCESimulator {
         }
         router.get("/api/v3/projects/:project_id/clusters") { request, context -> Response in
             try await serve(.clusters, request, context, { _, _ in nil }, { number in await state.listClusters(request: number) })
+        }
+        router.get("/api/v3/projects/:project_id/clusters/:cluster_id") { request, context -> Response in
+            let clusterID = context.parameters.get("cluster_id") ?? ""
+            return try await serve(.showCluster, request, context, { _, _ in nil },
+                                   { number in await state.showCluster(clusterID, request: number) })
         }
         router.get("/api/v3/projects/:project_id/clusters/:cluster_id/nodes") { request, context -> Response in
             let clusterID = context.parameters.get("cluster_id") ?? ""

@@ -19,17 +19,29 @@ import UnixSignals
 /// - `POST /sim/jobs`: adds a job, body as a scenario `jobs:` entry (JSON), timeline relative to now.
 /// - `POST /sim/jobs/{id}/phase`: `{"phase": "Failed", "reason": "…", "subjobs": [...]}` from now on.
 /// - `POST /sim/faults`: adds a fault, body as a scenario `faults:` entry.
-/// - `GET /sim/stats`: `{"total": N, "jobs": {"job-id": n}, "listings": {"jobs": n, "clusters": n, "nodes": n}}`
-///   requests served (`SimulatorStats`).
+/// - `GET /api/v3/projects/{project_id}/clusters/{cluster_id}`: ShowCluster, one ListClusters item (404
+///   when the cluster is not listed), so a CTS trace without a job ID still leads to the job.
+/// - `POST /sim/smn/publish`: `{"job_id": "…"}` (a Notification) or `{"type": "SubscriptionConfirmation"}`
+///   / `"UnsubscribeConfirmation"`, optional `"url"`, `"subject"`, `"send": false` (sign only) →
+///   `{"envelope": {…}, "status": <subscriber's status or null>}`.
+/// - `GET /sim/smn/confirm?token=…&topic_urn=…`: the confirmations' `subscribe_url` (counted as `confirmed`).
+/// - `GET /sim/smn/cert.pem`: the signing certificate (`signing_cert_url`).
+/// - `GET /sim/stats`: `{"total": N, "jobs": {"job-id": n}, "listings": {"jobs": n, "clusters": n, "nodes": n},
+///   "smn": {"published": n, "confirmed": n, "failed": n}}` requests served (`SimulatorStats`).
+///
+/// With the scenario's `smn:`, every job is also announced to jobhook's SMN intake when its timeline
+/// begins (`SMNAnnouncer`).
 ///
 /// Every CCE route checks the scenario's `auth:` first (401), then `project_id` (404).
 public struct CCESimulator: Sendable {
     public let scenario: Scenario
     let state: SimulatorState
+    let publisher: SMNPublisher
 
     public init(scenario: Scenario = .builtIn) {
         self.scenario = scenario
         state = SimulatorState(scenario: scenario)
+        publisher = SMNPublisher(config: scenario.smn, projectID: scenario.projectID)
     }
 
     /// A Hummingbird application serving the simulator; `onRunning` receives the bound port (useful with port 0).
@@ -38,10 +50,17 @@ public struct CCESimulator: Sendable {
         host: String = "127.0.0.1", port: Int = 0, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
+        let publisher = publisher
+        let announcers: [any Service] = scenario.smn == nil ? [] : [SMNAnnouncer(state: state, publisher: publisher, logger: logger)]
+        return Application(
             router: router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "cce-simulator"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            services: announcers,
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? port
+                await publisher.attach(host: host, port: bound, logger: logger)
+                await onRunning(bound)
+            },
             logger: logger
         )
     }
@@ -50,12 +69,14 @@ public struct CCESimulator: Sendable {
     public func run(
         host: String, port: Int, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
+        if scenario.smn != nil { _ = try await smnIdentity() }
         try await application(host: host, port: port, logger: logger, onRunning: onRunning)
             .runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 
     /// Starts serving in the background and returns once the port is bound. Stop it with `stop()`.
     public func start(host: String = "127.0.0.1", port: Int = 0, logger: Logger) async throws -> RunningSimulator {
+        if scenario.smn != nil { _ = try await smnIdentity() }
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = application(host: host, port: port, logger: logger) { bound in
             portSink.yield(bound)
@@ -74,7 +95,17 @@ public struct CCESimulator: Sendable {
     }
 
     /// Requests served so far: ShowJob per job and in total, listings per kind.
-    public func stats() async -> SimulatorStats { await state.stats() }
+    public func stats() async -> SimulatorStats {
+        var stats = await state.stats()
+        stats.smn = await publisher.stats()
+        return stats
+    }
+
+    /// The SMN signing key and certificate: read or generated, with `smn.key_file` and `smn.cert_file`
+    /// written, on the first call (`start` and `run` make it with `smn:`, so a bad key file stops them).
+    public func smnIdentity() async throws(ScenarioError) -> SMNSigningIdentity {
+        try await publisher.prepare()
+    }
 
     /// Adds a scripted job whose timeline starts now.
     public func add(_ job: Scenario.ScriptedJob) async { await state.addJobNow(job) }
@@ -135,8 +166,10 @@ public struct CCESimulator: Sendable {
             let target = fault.list.map { ["list": $0.rawValue] } ?? ["job": fault.job]
             return SimulatorResponse.json(.created, object: target, requestID: Self.requestID())
         }
+        addSMNRoutes(to: router)
+        let simulator = self
         router.get("/sim/stats") { _, _ -> Response in
-            let data = (try? JSONEncoder().encode(await state.stats())) ?? Data("{}".utf8)
+            let data = (try? JSONEncoder().encode(await simulator.stats())) ?? Data("{}".utf8)
             return SimulatorResponse.json(.ok, ByteBuffer(bytes: data), requestID: Self.requestID())
         }
         return router

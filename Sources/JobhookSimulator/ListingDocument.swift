@@ -27,6 +27,11 @@ enum ListingDocument {
         resources(nodes, listKind: "List", itemKind: "Node")
     }
 
+    /// ShowCluster's answer: one ListClusters item.
+    static func cluster(_ cluster: SimulatedInventory.Resource) -> ByteBuffer {
+        encode(item(cluster, kind: "Cluster"))
+    }
+
     private struct List: Encodable {
         var kind: String
         var apiVersion = "v3"
@@ -43,11 +48,17 @@ enum ListingDocument {
     }
 
     private static func resources(_ resources: [SimulatedInventory.Resource], listKind: String, itemKind: String) -> ByteBuffer {
-        let list = List(kind: listKind, items: resources.map {
-            Item(kind: itemKind, metadata: .init(uid: $0.uid, name: $0.name), status: .init(phase: $0.phase, jobID: $0.jobID))
-        })
+        encode(List(kind: listKind, items: resources.map { item($0, kind: itemKind) }))
+    }
+
+    private static func item(_ resource: SimulatedInventory.Resource, kind: String) -> Item {
+        Item(kind: kind, metadata: .init(uid: resource.uid, name: resource.name),
+             status: .init(phase: resource.phase, jobID: resource.jobID))
+    }
+
+    private static func encode(_ value: some Encodable) -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return ByteBuffer(bytes: (try? encoder.encode(list)) ?? Data("{}".utf8))
+        return ByteBuffer(bytes: (try? encoder.encode(value)) ?? Data("{}".utf8))
     }
 }

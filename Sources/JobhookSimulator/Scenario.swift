@@ -29,9 +29,18 @@ import Yams
 ///   - {job: job-ok, requests: [4], truncate: true}      # also html: true, delay: 2s, status: 429, retry_after: 1s
 ///   - {list: jobs, requests: [1], status: 503}          # the Nth ListJobs request; also list: clusters, nodes
 /// storm: {seed: 1, server_errors: 0.3, throttled: 0.1, truncated: 0.05, slow: 0.2, min_delay: 100ms, max_delay: 2s}
+/// smn:                      # play SMN: POST a signed CTS trace for every job when its timeline begins
+///   url: http://127.0.0.1:8080/intake/smn            # where to POST (jobhook's intake route); required
+///   topic_urn: urn:smn:sim-region:p123:cce-events    # default urn:smn:sim-region:<project_id or sim>:cce-events
+///   key_file: ./smn-key.pem   # optional: read if it exists, else generated and written here (0600)
+///   cert_file: ./smn-cert.pem # the self-signed certificate is written here (jobhook pins it)
+///   confirm: true             # a SubscriptionConfirmation before the first notification (default true)
+///   response: job_id          # or empty: the trace's response is "" (jobhook must use ShowCluster)
 /// ```
 ///
 /// `storm:` (`Scenario.Storm`) draws every other answer's fate from a seeded RNG, for chaos runs.
+/// `smn:` (`Scenario.SMN`) makes the simulator publish to jobhook's push intake; jobs added with
+/// `POST /sim/jobs` are announced too. Relative paths are taken from the working directory.
 public struct Scenario: Sendable, Hashable, Decodable {
     public var projectID: String?
     public var speed: Double
@@ -42,9 +51,12 @@ public struct Scenario: Sendable, Hashable, Decodable {
     public var faults: [Fault]
     /// Random faults on every answer that no scripted fault picks; nil: a calm API.
     public var storm: Storm?
+    /// SMN publishing to jobhook's push intake; nil: none (`/sim/smn/publish` still works).
+    public var smn: SMN?
 
     public init(projectID: String? = nil, speed: Double = 1, auth: SimulatorAuth = .none,
-                listJobs: ListJobsMode = .served, jobs: [ScriptedJob], faults: [Fault] = [], storm: Storm? = nil) {
+                listJobs: ListJobsMode = .served, jobs: [ScriptedJob], faults: [Fault] = [], storm: Storm? = nil,
+                smn: SMN? = nil) {
         self.projectID = projectID
         self.speed = speed
         self.auth = auth
@@ -52,6 +64,7 @@ public struct Scenario: Sendable, Hashable, Decodable {
         self.jobs = jobs
         self.faults = faults
         self.storm = storm
+        self.smn = smn
     }
 
     /// `list_jobs:`: whether the credentials may list jobs. CCE refuses ListJobs with 403 without the
@@ -222,7 +235,7 @@ public struct Scenario: Sendable, Hashable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case jobs, faults, speed, auth, storm
+        case jobs, faults, speed, auth, storm, smn
         case projectID = "project_id", listJobs = "list_jobs"
     }
 
@@ -235,6 +248,7 @@ public struct Scenario: Sendable, Hashable, Decodable {
         jobs = try c.decodeIfPresent([ScriptedJob].self, forKey: .jobs) ?? []
         faults = try c.decodeIfPresent([Fault].self, forKey: .faults) ?? []
         storm = try c.decodeIfPresent(Storm.self, forKey: .storm)
+        smn = try c.decodeIfPresent(SMN.self, forKey: .smn)
         guard speed > 0, speed.isFinite else {
             throw DecodingError.dataCorruptedError(forKey: .speed, in: c, debugDescription: "speed must be > 0")
         }

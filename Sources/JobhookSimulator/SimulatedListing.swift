@@ -6,4 +6,7 @@ public enum SimulatedListing: String, Sendable, Hashable, Codable, CaseIterable 
     case clusters
     /// ListNodes, `GET /api/v3/projects/{project_id}/clusters/{cluster_id}/nodes` (any cluster).
     case nodes
+    /// ShowCluster, `GET /api/v3/projects/{project_id}/clusters/{cluster_id}` (any cluster): not a listing,
+    /// but how jobhook finds the job behind a CTS trace that carries no job ID, so it fails the same ways.
+    case showCluster = "show_cluster"
 }

@@ -30,6 +30,13 @@ extension SimulatorState {
         answer(.clusters, number, ListingDocument.clusters(inventory().clusters))
     }
 
+    /// ShowCluster: the cluster as ListClusters shows it now; `.notFound` when it is not listed.
+    func showCluster(_ clusterID: String, request number: Int) -> ListingAnswer {
+        let body = inventory().clusters.first { $0.uid == clusterID }.map(ListingDocument.cluster)
+        if let fault = listingFaults[.showCluster]?[number] ?? stormFault() { return .fault(fault, body: body) }
+        return body.map { .body($0) } ?? .notFound
+    }
+
     /// One ListNodes page; `.notFound` when the cluster is not listed (not begun, or deleted).
     func listNodes(of clusterID: String, limit: Int, marker: String?, request number: Int) -> ListingAnswer {
         let page = inventory().nodes(of: clusterID, limit: limit, after: marker)

@@ -38,8 +38,8 @@ actor SimulatorState {
     }
 
     private let started = ContinuousClock.now
-    private let epoch = Date()
-    private let speed: Double
+    let epoch = Date()
+    let speed: Double
     private(set) var timelines: [String: Timeline] = [:]
     /// Top-level job IDs in the order the scenario and the control API gave them (ListJobs' order).
     private(set) var order: [String] = []
@@ -56,6 +56,8 @@ actor SimulatorState {
     var stormDice: SeededRandom
     /// Storm answers given, by kind (`StormDraw.Kind`) and `slow`.
     var stormCounts: [String: Int] = [:]
+    /// With `smn:`: the jobs still to be announced when their timelines begin (`SimulatorState+SMN.swift`).
+    var announcements: SMNAnnouncementQueue?
 
     init(scenario: Scenario) {
         speed = scenario.speed
@@ -68,6 +70,11 @@ actor SimulatorState {
             for frame in timelines[job.id]?.frames ?? [] { Self.registerOwners(of: frame.tree, root: job.id, in: &owners) }
         }
         for fault in scenario.faults { Self.file(fault, in: &faults, listings: &listingFaults) }
+        if scenario.smn != nil {
+            var queue = SMNAnnouncementQueue()
+            for id in order { if let begins = timelines[id]?.frames.first?.at { queue.add(id, beginsAt: begins) } }
+            announcements = queue
+        }
     }
 
     private var renderer: TimelineRenderer { TimelineRenderer(epoch: epoch, speed: speed) }
@@ -125,6 +132,7 @@ actor SimulatorState {
         if timelines[job.id] == nil { order.append(job.id) }
         timelines[job.id] = timeline
         for frame in timeline.frames { Self.registerOwners(of: frame.tree, root: job.id, in: &owners) }
+        if let begins = timeline.frames.first?.at { announcements?.add(job.id, beginsAt: begins) }
     }
 
     func addJobNow(_ job: Scenario.ScriptedJob) { add(job, offset: now) }
@@ -223,4 +231,6 @@ public struct SimulatorStats: Sendable, Hashable, Codable {
     /// Answers a `storm:` spoiled, by kind: `server_errors`, `throttled`, `truncated`, and `slow`
     /// (delayed, counted apart since a slow answer may also be a fault). Empty without a storm.
     public var storm: [String: Int]
+    /// SMN messages published, subscriptions confirmed, messages given up on.
+    public var smn = SMNStats()
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCE
 import Foundation
 import JobhookCore
 
@@ -23,5 +24,21 @@ struct CheckCommand: AsyncParsableCommand {
         if !errors.isEmpty { throw ExitCode(1) }
         print("\(config.resolvedPath): OK — \(loaded.receivers.count) receivers, \(loaded.rules.count) rules"
             + (warnings.isEmpty ? "" : ", \(warnings.count) warnings"))
+        if let intake = loaded.smnIntake { print(Self.describe(intake)) }
+    }
+
+    /// The intake route and, when pinned, the certificate's subject, validity and SHA-256
+    /// fingerprint, to compare with the one Huawei publishes (deploy/README.md).
+    static func describe(_ intake: SMNIntakeSettings) -> String {
+        var lines = ["intake.smn: POST \(intake.path) on server.listen, \(intake.topics.count) topic(s), max_age \(DurationText.format(intake.maxAge))"]
+        switch intake.certificate {
+        case .pinned(let path, let key):
+            let expiry = key.notValidAfter < Date() ? "EXPIRED " : "valid until "
+            lines.append("  certificate \(path): \(key.subject), \(expiry)\(key.notValidAfter.formatted(.iso8601))")
+            lines.append("  SHA-256 fingerprint \(key.fingerprint)")
+        case .fetched(let hosts):
+            lines.append("  certificate fetched from signing_cert_url on \(hosts.sorted().joined(separator: ", "))")
+        }
+        return lines.map(PrintableText.escape).joined(separator: "\n")
     }
 }

@@ -13,7 +13,8 @@ struct SimulateCommand: AsyncParsableCommand {
             Without --scenario, plays the built-in scenario: a cluster creation that succeeds, one that \
             fails in a sub-job (insufficient quota) and a node creation. Point jobhook at it with \
             `cce.endpoint: http://HOST:PORT`. Control API: POST /sim/jobs, POST /sim/jobs/{id}/phase, \
-            POST /sim/faults, GET /sim/stats.
+            POST /sim/faults, POST /sim/smn/publish, GET /sim/stats. With `smn:` in the scenario, every job \
+            is also announced to jobhook's SMN intake (smn.url) as a signed CTS trace when it begins.
             """
     )
 
@@ -43,6 +44,16 @@ struct SimulateCommand: AsyncParsableCommand {
         guard let (host, port) = Self.split(listen) else { throw ValidationError("bad --listen") }
         let simulator = CCESimulator(scenario: script)
         let logger = LoggingOptions.bootstrap(level: .warning, format: .text)
+        if let smn = script.smn {
+            do {
+                _ = try await simulator.smnIdentity()
+            } catch {
+                throw ValidationError(error.description)
+            }
+            let certificate = smn.certFile.map { "certificate written to \($0)" } ?? "certificate at /sim/smn/cert.pem only (no smn.cert_file)"
+            let line = "SMN: publishing to \(smn.url) as \(smn.topicURN(projectID: script.projectID)); \(certificate)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
         try await simulator.run(host: host, port: port, logger: logger) { bound in
             let jobs = script.jobIDs.joined(separator: " ")
             let line = "CCE simulator listening on http://\(host):\(bound) serving jobs: \(jobs)\n"

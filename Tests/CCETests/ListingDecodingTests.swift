@@ -5,6 +5,15 @@ import Testing
 @Suite struct ListingDecodingTests {
     func jobs(_ json: String) throws -> [Job] { try Job.decodeList(Data(json.utf8)) }
 
+    @Test func showClusterAnswersOneClusterReadLikeAListedOne() throws {
+        let answer = #"{"kind":"Cluster","metadata":{"uid":"c-1","name":"demo"},"spec":{"flavor":"x"},"status":{"phase":"Creating","jobID":"j-1"}}"#
+        #expect(try ListedCluster.decode(Data(answer.utf8)) == ListedCluster(uid: "c-1", name: "demo", phase: "Creating", jobID: "j-1"))
+        #expect(try ListedCluster.decode(Data(#"{"status":{"jobId":"j-2"}}"#.utf8)).jobID == "j-2")
+        for bad in ["[]", "{} {}", "<html>", "", #"{"status": "#] {
+            #expect(throws: JobDecodingError.self, "\(bad)") { try ListedCluster.decode(Data(bad.utf8)) }
+        }
+    }
+
     @Test func v2JobShapeDecodesIntoTheShowJobModel() throws {
         let list = try jobs(ListingFixtures.v2Jobs)
         #expect(list.map(\.uid) == ["job-1", "job-2"])

@@ -20,7 +20,7 @@ struct ConfigProblemTests {
         (head + "poll:\n  intervall: 5s\n",
          "rules.yaml:4:3: unknown key 'intervall' in poll (expected: interval, concurrency, max_rps, job_timeout)"),
         (head + "polling: {}\n",
-         "rules.yaml:3:1: unknown key 'polling' at the top level (expected: cce, poll, watch, discover, state, server, receivers, rules)"),
+         "rules.yaml:3:1: unknown key 'polling' at the top level (expected: cce, poll, watch, discover, intake, state, server, receivers, rules)"),
         (head + "receivers:\n  - name: a\n    url: https://a.example/h\n    retry: {max_attempt: 3}\n",
          "rules.yaml:6:13: unknown key 'max_attempt' in receiver 'a'.retry (expected: max_attempts, initial_backoff, max_backoff, max_age)"),
         (head + receiverA + "rules:\n  - name: x\n    match: {typ: A}\n    notify: [a]\n",

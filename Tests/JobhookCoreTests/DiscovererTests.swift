@@ -55,6 +55,14 @@ final class FakeProject: JobFetching, JobListing {
         count("nodes:\(clusterID)")
         return state.withLock { $0.nodes.filter { $0.clusterID == clusterID } }
     }
+
+    func showCluster(_ clusterID: String) async throws(CCEError) -> ListedCluster {
+        count("cluster:\(clusterID)")
+        guard let cluster = state.withLock({ $0.clusters.first { $0.uid == clusterID } }) else {
+            throw CCEError(.api(status: 404), operation: "ShowCluster \(clusterID)", code: "CCE.01404001", message: "not found")
+        }
+        return cluster
+    }
 }
 
 @Suite("Discoverer over a real store")

@@ -60,6 +60,9 @@ final class FailingStore: DeliveryStore {
     func silences(now: Date, includingEnded: Bool) async throws(StoreError) -> [Silence] {
         try await store.silences(now: now, includingEnded: includingEnded)
     }
+    func intakeMessageSeen(_ id: String) async throws(StoreError) -> Bool { try await store.intakeMessageSeen(id) }
+    func recordIntakeMessage(_ id: String, at: Date) async throws(StoreError) { try await store.recordIntakeMessage(id, at: at) }
+    func pruneIntakeMessages(before: Date) async throws(StoreError) -> Int { try await store.pruneIntakeMessages(before: before) }
     func expireSilence(_ id: String, now: Date) async throws(StoreError) -> Bool { try check(); return try await store.expireSilence(id, now: now) }
     func oldestPending(receiver: String, now: Date) async throws(StoreError) -> Delivery? { try await store.oldestPending(receiver: receiver, now: now) }
     func requeueInCreationOrder(receiver: String) async throws(StoreError) -> Int { try check(); return try await store.requeueInCreationOrder(receiver: receiver) }

@@ -18,7 +18,7 @@ import Testing
             #expect(error.kind == .newerVersion)
             #expect(error.description == """
                 state store \(database.url): written by a newer jobhook (schema v99 is unknown to this build, which knows \
-                up to v1); upgrade jobhook or point state.postgres.url elsewhere
+                up to v2); upgrade jobhook or point state.postgres.url elsewhere
                 """)
         }
     }
@@ -91,6 +91,7 @@ import Testing
         let silence = Silence(matchers: [SilenceMatcher(key: "cluster_id", value: "c-1", isRegex: false)], startsAt: S.t0,
                               endsAt: S.t0 + 3600, createdBy: "ann", comment: "upgrade")
         try await source.addSilence(silence)
+        try await source.recordIntakeMessage("smn-1", at: S.t0 + 9)
         let contents = try await (source as! SQLiteStore).contents()
 
         try await StoreFixture.with(.postgres) { fixture in
@@ -104,12 +105,14 @@ import Testing
             #expect(try await target.openGroups(jobID: "job-1", now: S.t0) == source.openGroups(jobID: "job-1", now: S.t0))
             #expect(try await target.discoveryBaseline(account: "default") == S.t0 + 7)
             #expect(try await target.silences(now: S.t0, includingEnded: true) == [silence])
+            #expect(try await target.intakeMessageSeen("smn-1"))
+            #expect(try await target.pruneIntakeMessages(before: S.t0 + 9) == 0, "received_at kept")
             // Pending deliveries are due when they were: sent once, by whichever store runs.
             #expect(try await target.dueDeliveries(now: S.t0 + 60, limit: 10, excluding: []).map(\.id)
                     == source.dueDeliveries(now: S.t0 + 60, limit: 10, excluding: []).map(\.id))
 
             let again = try await #require(throws: StoreError.self) { try await target.importContents(contents) }
-            #expect(again.description.contains("is not empty (watches 2, phases 3, discovery baselines 1, deliveries 4, silences 1)"))
+            #expect(again.description.contains("is not empty (watches 2, phases 3, discovery baselines 1, deliveries 4, silences 1, intake messages 1)"))
             #expect(try await target.deliveries(state: nil, limit: 100).count == 4, "nothing was added")
         }
     }

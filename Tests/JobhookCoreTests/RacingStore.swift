@@ -40,6 +40,9 @@ final class RacingStore: DeliveryStore {
     }
     func addSilence(_ silence: Silence) async throws(StoreError) { try await base.addSilence(silence) }
     func silences(now: Date, includingEnded: Bool) async throws(StoreError) -> [Silence] { try await base.silences(now: now, includingEnded: includingEnded) }
+    func intakeMessageSeen(_ id: String) async throws(StoreError) -> Bool { try await base.intakeMessageSeen(id) }
+    func recordIntakeMessage(_ id: String, at: Date) async throws(StoreError) { try await base.recordIntakeMessage(id, at: at) }
+    func pruneIntakeMessages(before: Date) async throws(StoreError) -> Int { try await base.pruneIntakeMessages(before: before) }
     func expireSilence(_ id: String, now: Date) async throws(StoreError) -> Bool { try await base.expireSilence(id, now: now) }
     func oldestPending(receiver: String, now: Date) async throws(StoreError) -> Delivery? { try await base.oldestPending(receiver: receiver, now: now) }
     func requeueInCreationOrder(receiver: String) async throws(StoreError) -> Int { try await base.requeueInCreationOrder(receiver: receiver) }

@@ -160,4 +160,19 @@ struct StoreTests {
             #expect(try await store.watch("job-1")?.state == .expired)
         }
     }
+
+    @Test(arguments: StoreBackend.allCases)
+    func intakeMessagesAreRecordedOnceAndPrunedByAge(_ backend: StoreBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let store = fixture.store
+            #expect(try await store.intakeMessageSeen("m-1") == false)
+            try await store.recordIntakeMessage("m-1", at: S.t0)
+            try await store.recordIntakeMessage("m-1", at: S.t0 + 50)  // SMN sent it again: harmless
+            try await store.recordIntakeMessage("m-2", at: S.t0 + 100)
+            #expect(try await store.intakeMessageSeen("m-1"))
+            #expect(try await store.pruneIntakeMessages(before: S.t0 + 60) == 1, "m-1 keeps its first time")
+            #expect(try await store.intakeMessageSeen("m-1") == false)
+            #expect(try await store.intakeMessageSeen("m-2"))
+        }
+    }
 }

@@ -21,6 +21,7 @@ struct APITestHarness {
         idleTimeout: Duration = .seconds(10),
         bodyTimeout: Duration = .seconds(10),
         maxConnections: Int = 256,
+        intake: SMNIntakeSettings? = nil,
         _ body: @Sendable (APITestHarness) async throws -> T
     ) async throws -> T {
         let store = try SQLiteStore.inMemory()
@@ -29,7 +30,9 @@ struct APITestHarness {
         var quiet = Logger(label: "jobhook.api.test")
         quiet.logLevel = .critical
         // The daemon's own wiring; the poller is not run, so added watches are recorded, not polled.
-        let engine = try await Engine(config: Config(cce: CCESettings(region: "test")), store: store,
+        var config = Config(cce: CCESettings(region: "test"))
+        config.smnIntake = intake
+        let engine = try await Engine(config: config, store: store,
                                       fetcher: UnreachableCCE(), http: client, logger: quiet)
         var hooks = APIServer.Hooks(engine: engine)
         hooks.readiness = readiness
@@ -38,6 +41,7 @@ struct APITestHarness {
         server.idleTimeout = idleTimeout
         server.bodyTimeout = bodyTimeout
         server.maxConnections = maxConnections
+        if let intake { server.intake = (engine.intake, intake.path) }
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = server.application(onServerRunning: { portSink.yield($0) })
         return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -35,6 +35,9 @@ struct DaemonPartsTests {
         #expect(await engine.poller.isWatching("b"))
         #expect(try await store.watch("a") == nil)  // unchanged entries are not re-added on reload
         #expect(ConfigReloader.sectionsNeedingRestart(old: old, new: new) == ["cce"])
+        var moved = new
+        moved.smnIntake = SMNIntakeSettings(path: "/elsewhere", topics: ["urn:smn:r:p:t"], certificate: .fetched(hosts: ["h"]))
+        #expect(ConfigReloader.sectionsNeedingRestart(old: new, new: moved) == ["intake.smn.path"])
     }
 
     @Test func aRejectedReloadKeepsThePreviousConfig() async throws {

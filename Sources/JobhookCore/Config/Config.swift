@@ -9,6 +9,8 @@ public struct Config: Sendable {
     public var watch: WatchSettings
     /// nil: no discovery; only the jobs jobhook is told about are watched.
     public var discover: DiscoverSettings?
+    /// `intake.smn`: nil when not configured (the route does not exist).
+    public var smnIntake: SMNIntakeSettings?
     public var state: StateSettings
     public var server: ServerSettings
     public var receivers: [Receiver]

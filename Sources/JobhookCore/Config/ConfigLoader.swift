@@ -4,7 +4,7 @@ import Yams
 /// Reads `rules.yaml` into a validated `Config`, or fails with every problem found, each at its
 /// `file:line:column`.
 public enum ConfigLoader {
-    static let topLevelKeys = ["cce", "poll", "watch", "discover", "state", "server", "receivers", "rules"]
+    static let topLevelKeys = ["cce", "poll", "watch", "discover", "intake", "state", "server", "receivers", "rules"]
 
     public static func load(path: String, environment: [String: String]) throws(ConfigError) -> Config {
         let text: String
@@ -87,6 +87,7 @@ extension ConfigReader {
         let discover = top["discover"].flatMap { discoverSettings($0) }
         let state = top["state"].map { stateSettings($0) } ?? StateSettings()
         let server = top["server"].map { serverSettings($0) } ?? ServerSettings()
+        let intake = top["intake"].flatMap { intakeSettings($0, server: server) }
         let receivers = top["receivers"].map { receiverList($0) } ?? []
         var known = receivers.map(\.name)
         for name in top["receivers"].map(Self.declaredNames) ?? [] where !known.contains(name) { known.append(name) }
@@ -95,7 +96,10 @@ extension ConfigReader {
             report("watch.jobs: with several CCE accounts, list the jobs in each account's own watch: {jobs: […]}", at: jobs)
         }
         guard let accounts else { return nil }
-        return Config(cce: accounts[0].cce, accounts: accounts, poll: poll, watch: watch, discover: discover, state: state, server: server, receivers: receivers, rules: rules)
+        var config = Config(cce: accounts[0].cce, accounts: accounts, poll: poll, watch: watch, discover: discover, state: state, server: server,
+                            receivers: receivers, rules: rules)
+        config.smnIntake = intake
+        return config
     }
 
     /// The `name` of every item of a list of mappings, whatever else is wrong with the items.

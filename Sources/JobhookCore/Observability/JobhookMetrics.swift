@@ -60,6 +60,13 @@ public enum JobhookMetrics {
         Counter(label: "jobhook_discovery_listings_total", dimensions: [("via", via), ("outcome", outcome)]).increment()
     }
 
+    /// One SMN message at the intake route: `type` as the envelope says (`unknown` when unreadable),
+    /// `outcome` confirmed, watched, ignored, duplicate, refused (every 403 and 413) or error (our
+    /// side failed — the store, the confirmation GET, ShowCluster — answered 5xx so SMN sends it again).
+    public static func intakeMessage(type: String, outcome: String) {
+        Counter(label: "jobhook_intake_messages_total", dimensions: [("type", type), ("outcome", outcome)]).increment()
+    }
+
     /// A job discovery started watching, by the mechanism that found it.
     public static func discoveredJob(via: String) {
         Counter(label: "jobhook_discovered_jobs_total", dimensions: [("via", via)]).increment()

@@ -19,6 +19,8 @@ public struct Engine: Sendable {
     /// One per account whose listings are given (nil for `jobhook watch`, which follows only the
     /// jobs it was given); each reads its `discover:` afresh every round.
     public let discoverers: [Discoverer]
+    /// The SMN subscriber behind `intake.smn.path`; the daemon's API serves it when configured.
+    public let intake: SMNIntake
 
     /// The first (or only) account's poller.
     public var poller: Poller { pollers[0] }
@@ -69,6 +71,13 @@ public struct Engine: Sendable {
                                           config: self.config, logger: logger.component("discovery")))
         }
         self.discoverers = discoverers
+        var showCluster: [String: @Sendable (String) async -> Result<ListedCluster, CCEError>] = [:]
+        for (account, poller) in zip(accounts, pollers) {
+            guard let lister = account.lister else { continue }
+            showCluster[account.name] = { clusterID in await poller.admitted { () async throws(CCEError) in try await lister.showCluster(clusterID) } }
+        }
+        intake = SMNIntake(config: self.config, store: store, watches: watches, showCluster: showCluster, http: http,
+                           logger: logger.component("intake"))
     }
 
     /// One account (the config's first) served by `fetcher`: tests and single-client callers.

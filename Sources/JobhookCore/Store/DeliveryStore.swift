@@ -122,6 +122,15 @@ public protocol DeliveryStore: Sendable {
     func prune(finishedBefore before: Date) async throws(StoreError) -> Int
     func pendingCount() async throws(StoreError) -> Int
 
+    // Push intake
+    /// True when an SMN message with this ID was acted on already.
+    func intakeMessageSeen(_ messageID: String) async throws(StoreError) -> Bool
+    /// Records that the message was acted on (after the fact: a failure before leaves it unrecorded,
+    /// so SMN's next attempt acts on it). Recording an ID twice is harmless.
+    func recordIntakeMessage(_ messageID: String, at: Date) async throws(StoreError)
+    /// Forgets message IDs received before `before`: older messages are refused by `max_age` anyway.
+    func pruneIntakeMessages(before: Date) async throws(StoreError) -> Int
+
     // Silences
     func addSilence(_ silence: Silence) async throws(StoreError)
     /// Active and future ones (ending after `now`), soonest end first; with `includingEnded`, also

@@ -23,6 +23,9 @@ extension SQLiteStore {
                         startsAt: Date(timeIntervalSince1970: row["starts_at"]), endsAt: Date(timeIntervalSince1970: row["ends_at"]),
                         createdBy: row["created_by"], comment: row["comment"])
             }
+            for row in try Row.fetchAll(db, sql: "SELECT message_id, received_at FROM intake_messages") {
+                contents.intakeMessages[row["message_id"]] = Date(timeIntervalSince1970: row["received_at"])
+            }
             return contents
         }
     }

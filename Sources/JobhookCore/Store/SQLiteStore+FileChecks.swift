@@ -16,20 +16,23 @@ extension SQLiteStore {
     /// A directory, device, FIFO or socket is not a place for a database; SQLite would say only
     /// "unable to open" or, worse, succeed.
     static func refuseNonRegularFile(_ path: String) throws {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return }  // missing: created below
-        switch info.st_mode & S_IFMT {
-        case S_IFREG:
+        // Foundation's file type rather than stat(2): `struct stat`'s owning module varies with the
+        // package graph, which member import visibility then trips over. Symlinks are followed first.
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard let type = (try? FileManager.default.attributesOfItem(atPath: target))?[.type] as? FileAttributeType else {
+            return  // missing: created below
+        }
+        switch type {
+        case .typeRegular:
             return
-        case S_IFDIR:
+        case .typeDirectory:
             throw StoreError(.unwritable, path: path, message: "is a directory; state.path must name a file (for example \(path)/jobhook-state.sqlite)")
         default:
-            let kind = switch info.st_mode & S_IFMT {
-            case S_IFCHR: "a character device"
-            case S_IFBLK: "a block device"
-            case S_IFIFO: "a FIFO"
-            case S_IFSOCK: "a socket"
-            default: "not a regular file"
+            let kind = switch type {
+            case .typeCharacterSpecial: "a character device"
+            case .typeBlockSpecial: "a block device"
+            case .typeSocket: "a socket"
+            default: "a FIFO or another special file"
             }
             throw StoreError(.foreign, path: path, message: "is \(kind), not a file; state.path must name a regular file jobhook may create and write")
         }

@@ -84,6 +84,17 @@ extension SQLiteStore {
                 CREATE INDEX silences_by_end ON silences (ends_at);
                 """)
         }
+        migrator.registerMigration("v6") { db in
+            // SMN push intake: message IDs already acted on, so a message SMN sends again is
+            // acknowledged and not acted on twice. Pruned past `intake.smn.max_age`.
+            try db.execute(sql: """
+                CREATE TABLE intake_messages (
+                    message_id TEXT PRIMARY KEY NOT NULL,
+                    received_at REAL NOT NULL
+                );
+                CREATE INDEX intake_messages_by_age ON intake_messages (received_at);
+                """)
+        }
         return migrator
     }
 }

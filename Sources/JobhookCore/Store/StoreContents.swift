@@ -1,6 +1,7 @@
 public import Foundation
 
-/// Everything a state store holds, row for row: what `jobhook state copy` moves from an SQLite file
+/// Everything a state store holds, row for row (watches, phases, baselines, the queue, silences, SMN
+/// intake message IDs): what `jobhook state copy` moves from an SQLite file
 /// into an empty PostgreSQL database. Ids and times are kept exactly, so after the switch the pending
 /// deliveries go out once, with the same `webhook-id`s, when they were due anyway.
 public struct StoreContents: Sendable {
@@ -26,12 +27,14 @@ public struct StoreContents: Sendable {
     /// The whole queue, every state, with attempts, times, errors and groups.
     public var deliveries: [Delivery] = []
     public var silences: [Silence] = []
+    /// SMN push intake: the message IDs acted on, with when they were received.
+    public var intakeMessages: [String: Date] = [:]
 
     public init() {}
 
     /// `watches 3, phases 12, …`: what `state copy` prints.
     public var counts: [(String, Int)] {
         [("watches", watches.count), ("phases", phases.count), ("discovery baselines", baselines.count),
-         ("deliveries", deliveries.count), ("silences", silences.count)]
+         ("deliveries", deliveries.count), ("silences", silences.count), ("intake messages", intakeMessages.count)]
     }
 }

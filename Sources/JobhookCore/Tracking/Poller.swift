@@ -112,9 +112,12 @@ public actor Poller: Service {
     // MARK: Watch list
 
     /// Starts polling a job; no-op (returns false) when it is already watched.
-    /// - Parameter since: when it was first watched (from the store), so `job_timeout` survives restarts.
+    /// - Parameters:
+    ///   - since: when it was first watched (from the store), so `job_timeout` survives restarts.
+    ///   - now: poll it at the next admission instead of within `firstPollSpread`: one job somebody
+    ///     (or a push) just named, where the spread only adds delay; bulk additions keep the spread.
     @discardableResult
-    public func watch(_ jobID: String, since: Date? = nil) -> Bool {
+    public func watch(_ jobID: String, since: Date? = nil, now pollNow: Bool = false) -> Bool {
         guard jobs[jobID] == nil else { return false }
         let now = clock.now()
         var started = now
@@ -122,7 +125,7 @@ public actor Poller: Service {
             started = now - .seconds(max(0, wallClock().timeIntervalSince(since)))
         }
         jobs[jobID] = Watched(deadline: started + settings.jobTimeout)
-        reschedule(jobID, at: now + settings.firstPollSpread * random())
+        reschedule(jobID, at: pollNow ? now : now + settings.firstPollSpread * random())
         recordWatchedCount()
         wake()
         return true

@@ -46,7 +46,8 @@ public struct WatchList: Sendable {
         }
         let created = try await store.addWatch(jobID, source: source.rawValue, account: account ?? defaultAccount, at: now())
         let watch = try await store.watch(jobID)
-        if let watch, watch.state == .watching, let poller = poller(for: watch), await poller.watch(jobID, since: watch.addedAt) {
+        if let watch, watch.state == .watching, let poller = poller(for: watch),
+           await poller.watch(jobID, since: watch.addedAt, now: source.pollsAtOnce) {
             logger.info("watching job", metadata: ["job_id": "\(jobID)", "source": "\(source.rawValue)", "account": "\(watch.account)"])
         }
         return Addition(created: created, watch: watch)

@@ -23,3 +23,15 @@ extension WatchSource {
         }
     }
 }
+
+extension WatchSource {
+    /// One job named by a person or pushed by SMN is polled at once; jobs that arrive in bulk (the
+    /// config at start-up, a listing) are spread over `poll.firstPollSpread` so they do not all ask at
+    /// the same instant.
+    public var pollsAtOnce: Bool {
+        switch self {
+        case .api, .cli, .smn: true
+        case .config, .discovery: false
+        }
+    }
+}

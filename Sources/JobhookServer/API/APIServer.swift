@@ -1,4 +1,5 @@
 public import CCE
+public import JobhookCore
 public import Hummingbird
 public import Logging
 import HummingbirdCore
@@ -25,6 +26,8 @@ public struct APIServer: Sendable {
     /// one for at most `idleTimeout`, but without a cap many of them could take every file
     /// descriptor the process has, and polls and deliveries need those too.
     public var maxConnections = 256
+    /// The SMN intake route (`intake.smn.path`) and its handler; nil: no such route.
+    public var intake: (handler: SMNIntake, path: String)?
 
     /// Refuses a public listener without a token (see `validateListen`).
     public init(listen: String, token: Secret?, hooks: Hooks, logger: Logger) throws(ListenError) {
@@ -52,6 +55,9 @@ public struct APIServer: Sendable {
         router.middlewares.add(HeadResponseMiddleware())
         router.middlewares.add(APIErrorMiddleware())
         router.middlewares.add(BearerAuthMiddleware(token: token))
+        if let intake {
+            IntakeRoute(intake: intake.handler, path: intake.path, bodyTimeout: bodyTimeout).add(to: router)
+        }
         addRoutes(to: router)
         return router
     }

@@ -6,8 +6,9 @@ import UnixSignals
 
 /// Validates and applies a new config (SIGHUP, `POST /-/reload`). Rules and receivers switch at
 /// once; queued deliveries to a receiver that is gone become dead letters when they come due; new
-/// `watch.jobs` join the watch list. Settings that shape open connections and files (cce, poll,
-/// state, server) need a restart, and the log says so. On any problem the old config stays in force.
+/// `watch.jobs` join the watch list; `intake.smn` topics, certificate and age apply to the next
+/// message. Settings that shape open connections, routes and files (cce, poll, state, server, the
+/// intake route's path) need a restart, and the log says so. On any problem the old config stays in force.
 public struct ConfigReloader: Sendable {
     /// Reads the config file again.
     public typealias Load = @Sendable () -> Result<Config, ConfigError>
@@ -56,6 +57,8 @@ public struct ConfigReloader: Sendable {
         if old.poll != new.poll { sections.append("poll") }
         if old.state != new.state { sections.append("state") }
         if old.server.listen != new.server.listen { sections.append("server") }
+        // The route is registered at start-up; its topics, certificate and max_age apply at once.
+        if old.smnIntake?.path != new.smnIntake?.path { sections.append("intake.smn.path") }
         return sections
     }
 }

@@ -37,7 +37,9 @@ public struct Daemon: Sendable {
             }
             hooks.readiness = { readiness.reason }
             hooks.metrics = metrics
-            api = try APIServer(listen: listen, token: config.server.token, hooks: hooks, logger: logger.component("api"))
+            var server = try APIServer(listen: listen, token: config.server.token, hooks: hooks, logger: logger.component("api"))
+            if let smn = config.smnIntake { server.intake = (engine.intake, smn.path) }
+            api = server
         } else {
             api = nil
         }
@@ -83,7 +85,12 @@ public struct Daemon: Sendable {
         if let api {
             services.append(.init(service: api.application(onServerRunning: onAPIRunning)))
         }
-        services.append(.init(service: Housekeeping(store: engine.store, logger: logger.component("housekeeping"))))
+        var housekeeping = Housekeeping(store: engine.store, logger: logger.component("housekeeping"))
+        if let maxAge = engine.config.current.smnIntake?.maxAge {
+            // Twice the longest age a message may have, plus the future skew it may come with.
+            housekeeping.intakeMemory = max(housekeeping.intakeMemory, 2 * Double(maxAge.components.seconds) + SMNAdmission.futureSkew)
+        }
+        services.append(.init(service: housekeeping))
         services += engine.services.map { .init(service: $0) }
         var configuration = ServiceGroupConfiguration(services: services, logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]

@@ -12,8 +12,9 @@ struct StateCopyCommand: AsyncParsableCommand {
         commandName: "copy",
         abstract: "Copy an SQLite state store into an empty PostgreSQL database.",
         discussion: """
-            Copies watches, phases, discovery baselines, silences and the whole delivery queue (ids, attempts, \
-            times, groups), so pending deliveries go out once after the switch to state.postgres. The target must \
+            Copies watches, phases, discovery baselines, silences, SMN intake message IDs and the whole delivery \
+            queue (ids, attempts, times, groups), so pending deliveries go out once after the switch to \
+            state.postgres. The target must \
             be empty; it is migrated first. Write the password as ${PGPASSWORD} (in single quotes) or leave it \
             out to use $PGPASSWORD. Stop the daemon before copying. Exit 0 when copied; 1 when either store \
             cannot be used or the target is not empty; 2 for a bad URL or config.
