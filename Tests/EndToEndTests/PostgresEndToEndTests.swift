@@ -16,8 +16,10 @@ import TestSupport
             """)
     }
 
-    func jobhook(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32?, stdout: String, stderr: String) {
-        let process = try ChildProcess(jobhookBinary(), arguments, environment: environment)
+    func jobhook(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil)
+        async throws -> (status: Int32?, stdout: String, stderr: String)
+    {
+        let process = try ChildProcess(jobhookBinary(), arguments, environment: environment, directory: directory)
         let status = await process.waitForExit(timeout: .seconds(30))
         return (status, process.stdout, process.stderr)
     }
@@ -94,6 +96,27 @@ import TestSupport
         let missing = try await jobhook(["state", "copy", "--to", target, "--from", dir.file("nope.sqlite")], environment: environment)
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no state store at"))
+        await server.dropDatabase(database)
+    }
+
+    /// `silence` and `deliveries` use the configured database, not a stray SQLite file beside it.
+    @Test func silenceAndDeliveriesCommandsUseTheConfiguredDatabase() async throws {
+        let server = try await PostgresServer.shared()
+        let database = try await server.createDatabase()
+        let dir = try TempDirectory()
+        defer { dir.cleanUp() }
+        let path = try config(dir, state: "  postgres: {url: \"\(server.url(database: database))\"}")
+        // Run where a stray ./jobhook-state.sqlite (state.path's default) would appear.
+        let added = try await jobhook(["silence", "add", "--match", "cluster_id=c-9", "--for", "1h", "--comment", "on pg", "-c", path],
+                                      directory: dir.path)
+        #expect(added.status == 0, "\(added.stderr)")
+        let listed = try await jobhook(["silence", "list", "-c", path])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("cluster_id=c-9") && listed.stdout.contains("on pg"), "\(listed.stdout)")
+        let deliveries = try await jobhook(["deliveries", "list", "-c", path])
+        #expect(deliveries.status == 0, "\(deliveries.stderr)")
+        #expect(deliveries.stdout.contains("no deliveries"), "\(deliveries.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("jobhook-state.sqlite")))
         await server.dropDatabase(database)
     }
 }
