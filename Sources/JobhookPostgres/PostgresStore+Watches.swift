@@ -43,6 +43,8 @@ extension PostgresStore {
     /// One transaction: the phases, the watch and the deliveries, or nothing. A transaction-scoped
     /// advisory lock per job serialises records of the same job (two pollers, or a poll and a retry
     /// of it), so the open-group check and the insert that follows it cannot interleave with another.
+    /// (The watch upsert's row lock would serialise them too, as it comes first; the advisory lock
+    /// says so explicitly instead of depending on the order of the statements.)
     public func record(_ poll: PollRecord) async throws(StoreError) {
         let stamp = now().timeIntervalSince1970
         let tree = poll.tree.encodedJSON()

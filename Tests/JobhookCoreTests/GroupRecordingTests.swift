@@ -80,6 +80,52 @@ import Testing
         }
     }
 
+    /// Two records of the same job racing to open the same group (two pollers, or a poll and its
+    /// retry): exactly one opens it, the other is refused and re-plans. Never two open groups.
+    @Test(arguments: StoreBackend.allCases)
+    func twoRecordsRacingToOpenTheSameGroupOpenOne(_ backend: StoreBackend) async throws {
+        try await StoreFixture.with(backend) { fixture async throws in
+            let store = fixture.store
+            let now = Date()
+            // Warm connections first (PostgreSQL's pool opens them on demand), so the racers overlap.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 { group.addTask { _ = try await store.pendingCount() } }
+                try await group.waitForAll()
+            }
+            for round in 0..<10 {
+                let job = "root-\(round)"
+                let key = GroupKey(jobID: job, rule: "failures", receiver: "hook")
+                let outcomes = await withTaskGroup(of: StoreError.Kind?.self) { group in
+                    for racer in 0..<6 {
+                        group.addTask {
+                            let delivery = Delivery(
+                                id: "grp_\(round)_\(racer)", receiver: "hook", rule: "failures", jobID: job, uid: "sub-\(racer)",
+                                transition: "Running → Failed", request: StoreSamples.delivery("x").request, createdAt: now,
+                                nextAttemptAt: now.addingTimeInterval(600), group: key)
+                            return await Self.refusal(of: PollRecord(jobID: job, tree: StoreSamples.tree(job), phases: [:],
+                                                                     deliveries: [delivery]), by: store)
+                        }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(outcomes.filter { $0 == nil }.count == 1, "\(outcomes)")
+                #expect(outcomes.compactMap { $0 }.allSatisfy { $0 == .staleGroups }, "\(outcomes)")
+                #expect(try await store.openGroups(jobID: job, now: now).count == 1)
+                #expect(try await store.deliveries(state: .pending, limit: 100).filter { $0.jobID == job }.count == 1)
+            }
+        }
+    }
+
+    /// nil when `store` recorded `poll`, else the kind of its refusal.
+    static func refusal(of poll: PollRecord, by store: any DeliveryStore) async -> StoreError.Kind? {
+        do {
+            try await store.record(poll)
+            return nil
+        } catch {
+            return error.kind
+        }
+    }
+
     /// What the dispatcher does to a due group: one attempt made, so it is no longer open.
     static func takeForSending(_ delivery: Delivery, _ store: any DeliveryStore) async throws {
         var taken = delivery
