@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -117,6 +118,66 @@ import TestSupport
         #expect(deliveries.status == 0, "\(deliveries.stderr)")
         #expect(deliveries.stdout.contains("no deliveries"), "\(deliveries.stdout)")
         #expect(!FileManager.default.fileExists(atPath: dir.file("jobhook-state.sqlite")))
+        await server.dropDatabase(database)
+    }
+
+    /// The README's move: a daemon on SQLite whose receiver is down leaves a pending delivery; stop it,
+    /// `state copy`, switch the config to `state.postgres`, start: the delivery goes out once, under
+    /// its webhook-id, and the job's change is not detected (and sent) again.
+    @Test func aPendingDeliveryGoesOutOnceAfterMovingToPostgres() async throws {
+        let harness = try await Harness(scenario: """
+            project_id: p1
+            jobs:
+              - id: job-ok
+                type: CreateCluster
+                resource_name: beta
+                cluster_id: c-ok
+                timeline:
+                  - {after: 0s, phase: Running}
+                  - {after: 200ms, phase: Success}
+            """)
+        let up = Mutex(false)
+        let receiver = try LoopbackServer { _ in up.withLock { $0 } ? .status(200) : .status(503) }
+        defer { receiver.stop() }
+        let sqliteConfig = try harness.writeConfig(
+            receivers: """
+              - name: pipeline
+                url: \(receiver.url("/hook"))
+                retry: {max_attempts: 100, initial_backoff: 100ms, max_backoff: 200ms, max_age: 5m}
+            """,
+            rules: """
+              - name: cluster-ready
+                match: {type: CreateCluster, phase: Success, level: job}
+                notify: [pipeline]
+            """,
+            watch: ["job-ok"])
+        let onSQLite = try harness.startDaemon(config: sqliteConfig)
+        #expect(await eventually(timeout: .seconds(20)) { receiver.requests.count >= 2 }, "stderr: \(onSQLite.stderr)")
+        onSQLite.signal(SIGTERM)
+        #expect(await onSQLite.waitForExit() == 0, "\(onSQLite.stderr)")
+        let refused = receiver.requests.count
+
+        let server = try await PostgresServer.shared()
+        let database = try await server.createDatabase()
+        let copied = try await jobhook(["state", "copy", "--to", server.url(database: database), "-c", sqliteConfig])
+        #expect(copied.status == 0, "\(copied.stderr)")
+        #expect(copied.stdout.contains("deliveries: 1"), "\(copied.stdout)")
+        let text = try String(contentsOfFile: sqliteConfig, encoding: .utf8)
+        let postgresConfig = try harness.dir.write("rules-pg.yaml", text.replacingOccurrences(
+            of: "  path: \(harness.dir.file("state.sqlite"))", with: "  postgres: {url: \"\(server.url(database: database))\"}"))
+        let switched = try String(contentsOfFile: postgresConfig, encoding: .utf8)
+        #expect(switched.contains("postgres: {url:") && !switched.contains("state.sqlite"), "\(switched)")
+
+        up.withLock { $0 = true }
+        let onPostgres = try harness.startDaemon(config: postgresConfig)
+        #expect(await eventually(timeout: .seconds(20)) { receiver.requests.count == refused + 1 }, "stderr: \(onPostgres.stderr)")
+        try await Task.sleep(for: .seconds(1))
+        onPostgres.signal(SIGTERM)
+        #expect(await onPostgres.waitForExit() == 0, "\(onPostgres.stderr)")
+        #expect(onPostgres.stderr.contains("state=postgres://"), "\(onPostgres.stderr)")
+        await harness.stop()
+        #expect(receiver.requests.count == refused + 1, "sent once after the move, not again")
+        #expect(Set(receiver.requests.compactMap { $0.header("webhook-id") }).count == 1, "one event, one webhook-id throughout")
         await server.dropDatabase(database)
     }
 }
