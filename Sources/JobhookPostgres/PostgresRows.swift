@@ -29,7 +29,7 @@ enum PostgresRows {
 
     /// ON CONFLICT DO NOTHING: the id is the de-duplication key, so a change recorded twice queues once.
     static func insert(_ delivery: Delivery, request: Data, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.run("""
             INSERT INTO deliveries (id, receiver, rule, job_id, uid, transition, request, state, attempts, created_at,
                 next_attempt_at, last_error, finished_at, group_key, account)
             VALUES (\(delivery.id), \(delivery.receiver), \(delivery.rule), \(delivery.jobID), \(delivery.uid),
@@ -38,7 +38,7 @@ enum PostgresRows {
                 \(delivery.lastError), \(delivery.finishedAt?.timeIntervalSince1970), \(delivery.group?.storageKey),
                 \(delivery.account))
             ON CONFLICT (id) DO NOTHING
-            """, logger: logger).collect()
+            """, logger: logger)
     }
 
     /// `SQLiteStore.recordGrouped` on PostgreSQL: folds the delivery into the group it was rendered
@@ -96,5 +96,13 @@ enum PostgresRows {
             lastError: lastError, finishedAt: finishedAt.map(Date.init(timeIntervalSince1970:)),
             group: groupKey.flatMap(GroupKey.init(storageKey:)), account: account
         )
+    }
+}
+
+extension PostgresConnection {
+    /// Runs a statement whose rows (if any) nobody reads, draining them so the connection is free
+    /// for the next one.
+    func run(_ query: PostgresQuery, logger: Logger) async throws {
+        _ = try await self.query(query, logger: logger).collect()
     }
 }

@@ -130,11 +130,11 @@ enum PostgresSchema {
 
     /// The versions applied, under the advisory lock; then the missing ones, each in its transaction.
     static func migrate(on connection: PostgresConnection, url: PostgresURL, logger: Logger) async throws {
-        try await connection.query("SELECT pg_advisory_lock(\(lockKey))", logger: logger).collect()
+        try await connection.run("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
         do {
-            try await connection.query("""
+            try await connection.run("""
                 CREATE TABLE IF NOT EXISTS jobhook_schema (version INTEGER PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)
-                """, logger: logger).collect()
+                """, logger: logger)
             var applied: Set<Int> = []
             for try await version in try await connection.query("SELECT version FROM jobhook_schema", logger: logger).decode(Int.self) {
                 applied.insert(version)
@@ -149,11 +149,11 @@ enum PostgresSchema {
             for migration in migrations where !applied.contains(migration.version) {
                 try await connection.withTransaction(logger: logger) { connection in
                     for statement in migration.statements {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).collect()
+                        try await connection.run(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
                     let stamp = Date().timeIntervalSince1970
-                    try await connection.query("INSERT INTO jobhook_schema (version, applied_at) VALUES (\(migration.version), \(stamp))",
-                                               logger: logger).collect()
+                    try await connection.run("INSERT INTO jobhook_schema (version, applied_at) VALUES (\(migration.version), \(stamp))",
+                                               logger: logger)
                 }
                 logger.info("state store migrated", metadata: ["version": "v\(migration.version)", "store": "\(url)"])
             }
@@ -161,7 +161,7 @@ enum PostgresSchema {
             _ = try? await connection.query("SELECT pg_advisory_unlock(\(lockKey))", logger: logger).collect()
             throw unwrapped(error)
         }
-        try await connection.query("SELECT pg_advisory_unlock(\(lockKey))", logger: logger).collect()
+        try await connection.run("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
     }
 
     /// The error inside PostgresNIO's transaction wrapper, so it maps to a `StoreError` like any other.

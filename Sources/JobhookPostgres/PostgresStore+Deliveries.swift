@@ -77,10 +77,10 @@ extension PostgresStore {
             let rows = try await connection.query("SELECT state FROM deliveries WHERE id = \(id) FOR UPDATE", logger: logger).collect()
             guard let state = try rows.first?.decode(String.self) else { return .unknown }
             if state == Delivery.State.delivered.rawValue, !force { return .alreadyDelivered }
-            try await connection.query("""
+            try await connection.run("""
                 UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = \(now.timeIntervalSince1970), finished_at = NULL
                 WHERE id = \(id)
-                """, logger: logger).collect()
+                """, logger: logger)
             return .requeued
         }
     }

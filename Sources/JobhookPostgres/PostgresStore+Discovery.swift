@@ -26,14 +26,14 @@ extension PostgresStore {
         }
         let logger = logger
         try await transaction { connection in
-            try await connection.query("""
+            try await connection.run("""
                 INSERT INTO phases (uid, phase, job_id, updated_at)
                 SELECT u, p, j, \(stamp) FROM unnest(\(uids)::text[], \(phases)::text[], \(jobs)::text[]) AS t(u, p, j)
                 ON CONFLICT (uid) DO NOTHING
-                """, logger: logger).collect()
-            try await connection.query("""
+                """, logger: logger)
+            try await connection.run("""
                 INSERT INTO discovery_baselines (account, taken_at) VALUES (\(account), \(stamp)) ON CONFLICT (account) DO NOTHING
-                """, logger: logger).collect()
+                """, logger: logger)
         }
     }
 }

@@ -56,22 +56,22 @@ extension PostgresStore {
         let path = path
         let logger = logger
         try await transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresRows.recordLockClass), hashtext(\(poll.jobID)))",
-                                       logger: logger).collect()
-            try await connection.query("""
+            try await connection.run("SELECT pg_advisory_xact_lock(\(PostgresRows.recordLockClass), hashtext(\(poll.jobID)))",
+                                       logger: logger)
+            try await connection.run("""
                 INSERT INTO phases (uid, phase, job_id, updated_at)
                 SELECT u, p, \(poll.jobID), \(stamp) FROM unnest(\(uids)::text[], \(values)::text[]) AS t(u, p)
                 ON CONFLICT (uid) DO UPDATE SET phase = excluded.phase, job_id = excluded.job_id, updated_at = excluded.updated_at
                 WHERE phases.phase IS DISTINCT FROM excluded.phase
-                """, logger: logger).collect()
+                """, logger: logger)
             // A poll of a job nobody added (a `jobhook test` run) still leaves a watch behind; a
             // watch the user removed meanwhile stays removed.
-            try await connection.query("""
+            try await connection.run("""
                 INSERT INTO watches (job_id, source, state, added_at, updated_at, tree)
                 VALUES (\(poll.jobID), 'poll', COALESCE(\(state)::text, 'watching'), \(stamp), \(stamp), \(tree))
                 ON CONFLICT (job_id) DO UPDATE SET tree = excluded.tree, updated_at = excluded.updated_at,
                     state = CASE WHEN watches.state = 'removed' OR \(state)::text IS NULL THEN watches.state ELSE \(state)::text END
-                """, logger: logger).collect()
+                """, logger: logger)
             for (delivery, request) in zip(poll.deliveries, requests) {
                 if let key = delivery.group {
                     try await PostgresRows.recordGrouped(delivery, key: key, request: request, plannedAgainst: poll.openGroups[key],

@@ -62,10 +62,10 @@ public final class PostgresStore: DeliveryStore, Sendable {
         let logger = logger
         do {
             return try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
+                try await connection.run("BEGIN", logger: logger)
                 do {
                     let value = try await body(connection)
-                    try await connection.query("COMMIT", logger: logger)
+                    try await connection.run("COMMIT", logger: logger)
                     return value
                 } catch {
                     _ = try? await connection.query("ROLLBACK", logger: logger)

@@ -63,6 +63,9 @@ import Testing
         #expect(url.host == "::1")
         #expect(url.description == "postgres://app:***@[::1]:6432/state")
         #expect(url.masking("FATAL: p@ss was wrong") == "FATAL: *** was wrong")
+        var dumped = ""
+        dump(PostgresSettings(url: url), to: &dumped)
+        #expect(!String(reflecting: url).contains("p@ss") && !dumped.contains("p@ss") && !"\(PostgresSettings(url: url))".contains("p@ss"))
         #expect(try PostgresURL.parse("postgres://app@h/db").get().description == "postgres://app@h:5432/db")
     }
 }

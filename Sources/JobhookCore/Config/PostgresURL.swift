@@ -3,7 +3,7 @@ public import Foundation
 /// `state.postgres.url`: where the PostgreSQL store lives, parsed once so the config check, the store
 /// and `state copy` agree on it. Its `description` masks the password: it is what every message,
 /// log line and `StoreError` shows.
-public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
+public struct PostgresURL: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// How the connection uses TLS, as libpq's `sslmode` (the subset jobhook supports).
     public enum SSLMode: String, Sendable, Hashable, CaseIterable {
         /// Plain TCP (a database on the same host or a private network).
@@ -79,6 +79,10 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
         let query = sslMode == .prefer ? "" : "?sslmode=\(sslMode.rawValue)"
         return "postgres://\(credentials)@\(address)/\(database)\(query)"
     }
+
+    /// Masked too: `String(reflecting:)`, `dump` and debuggers must not show the password either.
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["url": description], displayStyle: .struct) }
 
     /// Removes the password from a message that might quote it (a driver error, say).
     public func masking(_ text: String) -> String {
