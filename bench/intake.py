@@ -7,9 +7,9 @@ topic, signature, age, the message-ID lookup, the action, the ID recorded.
 - Latency: a notification whose CTS trace names a job the simulator serves is POSTed; the time until the
   simulator has answered that job's first ShowJob (`GET /sim/stats`, read every 2 ms) is the push delay.
 - Flood: while the daemon polls `count` jobs at a fixed rate, threads POST pre-signed notifications of
-  another service's traces (verified, recorded, ignored: no new jobs, so polling load stays the same)
-  as fast as the route answers. Messages per second, the daemon's CPU per message (over the CPU the
-  same polling cost in a window without messages) and polls per second in both windows.
+  another service's traces (verified, recorded, ignored: no new jobs, so polling load stays the same),
+  paced at fixed rates and then as fast as the route answers. Messages per second, the daemon's CPU per
+  message (over the CPU the same polling cost in a window without messages) and polls per second.
 """
 import base64
 import http.client
@@ -81,6 +81,8 @@ def run(bench):
     count = 1000 if not quick else 20
     rate = 200 if not quick else 40
     latency_n = 20 if not quick else 3
+    paced_rates = [100, 500] if not quick else [20]
+    paced_s = 5.0 if not quick else 1.0
     flood_n = 3000 if not quick else 60
     window = 10.0 if not quick else 2.0
     signer = Signer(bench.work)
@@ -92,8 +94,9 @@ def run(bench):
     sim, port, run_no, jobs = bench.simulator(count, make=make)
     sim_api = Client(port)
     pushed = [workload.job_id(run_no, count + i) for i in range(latency_n)]
-    bench.log(f"intake: {count} jobs polled at {rate}/s; {latency_n} pushed jobs; signing {flood_n} messages with openssl")
-    bodies = [signer.notification(trace(str(uuid.uuid4()), service="ECS")) for _ in range(flood_n)]
+    bench.log(f"intake: {count} jobs polled at {rate}/s; {latency_n} pushed jobs; signing messages with openssl")
+    total = flood_n + sum(int(r * paced_s) for r in paced_rates)
+    bodies = [signer.notification(trace(str(uuid.uuid4()), service="ECS")) for _ in range(total)]
     pushes = [signer.notification(trace(job)) for job in pushed]
 
     intake = {"smn": {"topics": [TOPIC], "cert_file": signer.cert, "max_age": "1h"}}
@@ -124,47 +127,14 @@ def run(bench):
     # Baseline window: polling alone.
     base = bench.window(daemon, sim, sim_api, window)
 
-    # Flood window: the same polling while threads POST pre-signed messages.
-    answered = [0]
-    refused = [0]
-    lock = threading.Lock()
-    queue = list(bodies)
-    stop_at = [None]
-
-    def sender():
-        conn = None
-        while True:
-            with lock:
-                if not queue:
-                    break
-                body = queue.pop()
-            status, conn = post(conn, api_port, "/intake/smn", body)
-            with lock:
-                if status == 200:
-                    answered[0] += 1
-                else:
-                    refused[0] += 1
-        if conn is not None:
-            conn.close()
-
-    polls0, cpu0, t0 = sim_api.get("/sim/stats")["total"], procs.cpu_seconds(daemon.pid), time.monotonic()
-    threads = [threading.Thread(target=sender) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    polls1, cpu1, t1 = sim_api.get("/sim/stats")["total"], procs.cpu_seconds(daemon.pid), time.monotonic()
-    del stop_at
-    seconds = t1 - t0
-    flood_polls = max(1, polls1 - polls0 - 1)
-    polling_cpu = base["cpu_s"] / base["seconds"] * seconds
+    # The same polling while threads POST pre-signed messages: at fixed rates, then as fast as the
+    # route answers.
+    runs = [flood(bench, daemon, sim_api, api_port, [bodies.pop() for _ in range(int(r * paced_s))], r, paced_s, base)
+            for r in paced_rates]
+    runs.append(flood(bench, daemon, sim_api, api_port, bodies, None, None, base))
     result = {
-        "jobs": count, "poll_rate": rate, "messages": answered[0], "refused": refused[0], "flood_s": seconds,
-        "messages_per_s": answered[0] / seconds if seconds > 0 else float("nan"),
-        "cpu_us_per_message": max(0.0, (cpu1 - cpu0) - polling_cpu) / max(1, answered[0]) * 1e6,
-        "polls_per_s_alone": base["polls_per_s"], "polls_per_s_during": flood_polls / seconds,
-        "cpu_us_per_poll_alone": base["cpu_us_per_poll"],
-        "answer_ms": [a * 1000 for a, _ in delays], "first_poll_ms": [d * 1000 for _, d in delays],
+        "jobs": count, "poll_rate": rate, "polls_per_s_alone": base["polls_per_s"], "cpu_us_per_poll_alone": base["cpu_us_per_poll"],
+        "floods": runs, "answer_ms": [a * 1000 for a, _ in delays], "first_poll_ms": [d * 1000 for _, d in delays],
     }
     watched = sum(1 for job in pushed if api.get(f"/v1/watches/{job}").get("source") == "smn")
     result["pushed_watched"] = watched
@@ -172,23 +142,73 @@ def run(bench):
     sim.stop()
     bench.results["intake"] = result
     ms = result["first_poll_ms"]
-    bench.log(f"  push -> first ShowJob p50 {procs.percentile(ms, 50):.1f} ms, max {max(ms):.1f} ms; "
-              f"{result['messages_per_s']:.0f} messages/s, {result['cpu_us_per_message']:.0f} us CPU/message; "
-              f"polls/s {result['polls_per_s_alone']:.0f} alone, {result['polls_per_s_during']:.0f} during")
+    bench.log(f"  push -> first ShowJob p50 {procs.percentile(ms, 50):.1f} ms, max {max(ms):.1f} ms; polls/s alone {base['polls_per_s']:.0f}")
+
+
+def flood(bench, daemon, sim_api, api_port, bodies, rate, seconds, base):
+    """POSTs `bodies` from four threads, paced to `rate` per second (None: as fast as answered)."""
+    answered, other = [0], [0]
+    lock = threading.Lock()
+    queue = list(bodies)
+    start = time.monotonic()
+
+    def sender(k):
+        conn, sent = None, 0
+        while True:
+            with lock:
+                if not queue:
+                    break
+                body = queue.pop()
+            if rate:
+                due = start + (sent * 4 + k) / rate
+                pause = due - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
+            sent += 1
+            status, conn = post(conn, api_port, "/intake/smn", body)
+            with lock:
+                if status == 200:
+                    answered[0] += 1
+                else:
+                    other[0] += 1
+        if conn is not None:
+            conn.close()
+
+    polls0, cpu0, t0 = sim_api.get("/sim/stats")["total"], procs.cpu_seconds(daemon.pid), time.monotonic()
+    threads = [threading.Thread(target=sender, args=(k,)) for k in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    polls1, cpu1, t1 = sim_api.get("/sim/stats")["total"], procs.cpu_seconds(daemon.pid), time.monotonic()
+    elapsed = t1 - t0
+    polling_cpu = base["cpu_s"] / base["seconds"] * elapsed
+    run = {"rate": rate, "messages": answered[0], "not_200": other[0], "seconds": elapsed,
+           "messages_per_s": answered[0] / elapsed if elapsed > 0 else float("nan"),
+           "cpu_us_per_message": max(0.0, (cpu1 - cpu0) - polling_cpu) / max(1, answered[0]) * 1e6,
+           "polls_per_s": max(1, polls1 - polls0 - 1) / elapsed}
+    bench.log(f"  {'paced at ' + str(rate) + '/s' if rate else 'unpaced'}: {run['messages_per_s']:.0f} messages/s answered, "
+              f"{run['cpu_us_per_message']:.0f} us CPU/message, polls/s {run['polls_per_s']:.0f} (alone {base['polls_per_s']:.0f})")
+    return run
 
 
 def table(results):
     r = results["intake"]
     ms, answer = r["first_poll_ms"], r["answer_ms"]
     p = procs.percentile
-    return "\n".join([
+    lines = [
         f"pushed jobs watched (source smn)          {r['pushed_watched']} of {len(ms)}",
         f"route answer (signed notification)       p50 {p(answer, 50):7.1f} ms   max {max(answer):7.1f} ms",
         f"notification sent -> first ShowJob       p50 {p(ms, 50):7.1f} ms   max {max(ms):7.1f} ms",
-        f"messages answered 200 ({r['messages']:,} in {r['flood_s']:.1f} s)      {r['messages_per_s']:9.0f} /s   ({r['refused']} not 200)",
-        f"daemon CPU per message (over polling)    {r['cpu_us_per_message']:9.0f} us",
-        f"polls/s with {r['jobs']:,} jobs at {r['poll_rate']}/s         {r['polls_per_s_alone']:9.0f} alone   {r['polls_per_s_during']:9.0f} during the flood",
-    ])
+        f"polls/s with {r['jobs']:,} jobs at {r['poll_rate']}/s, no messages   {r['polls_per_s_alone']:9.0f}",
+        "",
+        "messages sent          answered/s   not 200   CPU/message   polls/s meanwhile",
+    ]
+    for run in r["floods"]:
+        label = f"paced at {run['rate']}/s" if run["rate"] else "as fast as answered"
+        lines.append(f"{label:<22} {run['messages_per_s']:10.0f} {run['not_200']:9d} {run['cpu_us_per_message']:10.0f} us"
+                     f" {run['polls_per_s']:12.0f}")
+    return "\n".join(lines)
 
 
 METHOD = [
@@ -197,9 +217,10 @@ METHOD = [
     "- Push delay: a signed notification naming a job the daemon does not know is POSTed to `/intake/smn`;",
     "  the clock stops when the simulator has answered that job's first ShowJob (`/sim/stats`, read every 2 ms).",
     "- Flood: four client threads POST pre-signed notifications of another service's traces (each verified,",
-    "  its ID looked up and recorded, then ignored: polling load stays the same) as fast as the route answers,",
-    "  while the daemon keeps polling. CPU per message = the daemon's CPU in the flood minus what polling cost",
-    "  per second in the window before, over the messages. The Python client is part of the load on 2 cores.",
+    "  its ID looked up and recorded, then ignored: polling load stays the same) at fixed rates, then as fast",
+    "  as the route answers, while the daemon keeps polling. CPU per message = the daemon's CPU in the run",
+    "  minus what polling cost per second in the window before, over the messages. The Python client is part",
+    "  of the load on the same cores.",
 ]
 
 

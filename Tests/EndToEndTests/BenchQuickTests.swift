@@ -20,5 +20,6 @@ import TestSupport
         #expect(bench.stdout.contains("Latency, change on the simulator"))
         #expect(bench.stdout.contains("Delivery burst"))
         #expect(bench.stdout.contains("Targets (issue 8)"))
+        #expect(bench.stdout.contains("notification sent -> first ShowJob"))
     }
 }

@@ -233,6 +233,15 @@ import TestSupport
         #expect(demo.stdout.contains("done: 3 jobs finished, 4 notifications delivered, 0 dead, 4 received."), "\(demo.stdout)")
     }
 
+    @Test func theDemoWithPushFindsItsNodeJobThroughSMN() async throws {
+        let demo = try ChildProcess(jobhookBinary(), ["demo", "--push"])
+        let status = await demo.waitForExit(timeout: .seconds(60))
+        #expect(status == 0, "\(demo.stdout)\n\(demo.stderr)")
+        #expect(demo.stdout.contains("pushed by SMN: job-create-node"), "\(demo.stdout)")
+        #expect(!demo.stdout.contains("by listing the project"), "\(demo.stdout)")
+        #expect(demo.stdout.contains("done: 3 jobs finished, 4 notifications delivered, 0 dead, 4 received."), "\(demo.stdout)")
+    }
+
     /// A V2Job listing of `count` finished jobs.
     static func manyJobs(_ count: Int) -> Data {
         var text = "{\"kind\":\"List\",\"items\":["

@@ -2,7 +2,7 @@ import CCE
 import CurlHTTP
 import Foundation
 import InMemoryLogging
-import JobhookCore
+@testable import JobhookCore
 import Logging
 import Synchronization
 import Testing
@@ -186,6 +186,36 @@ struct SMNIntakeTests {
             #expect(answer.outcome == "ignored")
             #expect(try await run.store.watch("removed-job")?.state == .removed)
         }
+    }
+
+    @Test func certHostsFetchOnlyHTTPSFromAListedHostAndRefuseTheRest() async throws {
+        let hosts: Set<String> = ["smn.cn-north-4.myhuaweicloud.com"]
+        #expect(SigningCertificates.problem("https://smn.cn-north-4.myhuaweicloud.com/smn/SMN_cn-north-4.pem", hosts: hosts) == nil)
+        #expect(SigningCertificates.problem("https://SMN.cn-north-4.myhuaweicloud.com:443/c.pem", hosts: hosts) == nil)
+        for refused in [
+            "http://smn.cn-north-4.myhuaweicloud.com/c.pem", "https://evil.example.com/c.pem",
+            "https://smn.cn-north-4.myhuaweicloud.com.evil.example.com/c.pem", "https://u:p@smn.cn-north-4.myhuaweicloud.com/c.pem",
+            "https://smn.cn-north-4.myhuaweicloud.com:8443/c.pem", "file:///etc/passwd", "not a url",
+        ] {
+            #expect(SigningCertificates.problem(refused, hosts: hosts) != nil, "\(refused)")
+        }
+        // Through the intake: a message naming an unlisted host is refused before anything is fetched.
+        let cceAndCerts = try LoopbackServer { _ in .text("not reached") }
+        defer { cceAndCerts.stop() }
+        var config = try PipelineFixtures.config()
+        config.smnIntake = SMNIntakeSettings(topics: [OpenSSLSMN.topic], certificate: .fetched(hosts: hosts))
+        let store = try SQLiteStore.inMemory()
+        let http = CurlClient()
+        defer { http.shutdown() }
+        let engine = try await Engine(config: config, store: store, fetcher: FakeProject(), lister: FakeProject(), http: http,
+                                      logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        var fields = try smn.notification(message: OpenSSLSMN.trace(response: #"{"jobID":"j"}"#))
+        fields["signing_cert_url"] = cceAndCerts.url("/cert.pem")
+        let answer = await engine.intake.receive(OpenSSLSMN.body(fields))
+        #expect(answer.status == 403)
+        #expect(answer.detail.contains("not an https URL"), "\(answer.detail)")
+        #expect(cceAndCerts.requests.isEmpty)
+        #expect(try await store.watches().isEmpty)
     }
 
     @Test func theTopicNamesTheAccount() {

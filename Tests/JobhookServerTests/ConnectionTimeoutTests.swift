@@ -46,7 +46,9 @@ struct ConnectionTimeoutTests {
     }
 
     @Test func aBodyTrickledPastTheBodyTimeoutIs408AndTheConnectionCloses() async throws {
-        try await H.run(idleTimeout: .seconds(2), bodyTimeout: .seconds(1)) { api in
+        // The idle timer is well above the body deadline: on a loaded machine the trickling client
+        // can stall for seconds, and an idle close before the 408 would answer nothing (seen in CI).
+        try await H.run(idleTimeout: .seconds(4), bodyTimeout: .seconds(1)) { api in
             let connection = try RawConnection(port: api.port)
             // Every byte is activity for the idle timer; only the body deadline bounds this.
             let outcome = await connection.send(
@@ -55,7 +57,7 @@ struct ConnectionTimeoutTests {
             #expect(outcome.received.hasPrefix("HTTP/1.1 408"), "\(outcome.received)")
             #expect(outcome.received.contains(#"{"error":"the request body did not arrive within 1 s"}"#))
             let closedAfter = try #require(outcome.closedAfter, "a trickled body held the connection for 12 s")
-            // The answer goes out at 1 s; jobhook reads nothing more, so the idle timer (2 s) ends it.
+            // The answer goes out at 1 s; jobhook reads nothing more, so the idle timer (4 s) ends it.
             #expect(closedAfter < .seconds(10))
             #expect(try await api.store.watches().isEmpty)
         }
