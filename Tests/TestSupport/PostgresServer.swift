@@ -207,6 +207,22 @@ public final class PostgresServer: Sendable {
         guard result.status == 0 else { throw PostgresServerError("\(what) failed (\(result.status)): \(result.output)") }
     }
 
+    /// The child gets stdin, stdout and stderr only. Inherited sockets would outlive their owner in
+    /// the test process: a port a test released stays bound while a `psql` (or the server itself)
+    /// holds a copy, and the next bind of that port fails. glibc's `addclosefrom_np` (2.34+, looked
+    /// up at run time: Swift's Glibc module does not export it), else each descriptor open now.
+    static func closeOtherDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
+            if closeFrom(&actions, 3) == 0 { return }
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap(Int32.init) ?? []
+        for descriptor in open where descriptor > 2 && fcntl(descriptor, F_GETFD) != -1 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
+    }
+
     /// Runs a program to its end (as `jobhook-pg` when root and `asServerUser`), in `/`, output in a
     /// file (a pipe could be held open by the server it starts), killed after `timeout` seconds.
     /// `posix_spawn` and `waitpid` rather than `Process`: a `Process` running `pg_ctl start` was seen
@@ -227,6 +243,7 @@ public final class PostgresServer: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        closeOtherDescriptors(&actions)
         let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
