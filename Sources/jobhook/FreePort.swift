@@ -8,7 +8,7 @@ import Glibc
 /// address before either starts; another process could take it in between, which the demo reports.
 enum FreePort {
     static func loopback() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socket >= 0 else { throw FreePortError(errno: errno) }
         defer { close(socket) }
         var address = sockaddr_in()

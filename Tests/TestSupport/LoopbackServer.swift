@@ -94,6 +94,8 @@ public final class LoopbackServer: Sendable {
         guard waitReadable(listener) else { return true }
         let socket = Glibc.accept(listener, nil, nil)
         guard socket >= 0 else { return true }
+        // Not inherited by processes a test starts meanwhile (a daemon, a database server).
+        _ = fcntl(socket, F_SETFD, FD_CLOEXEC)
         var one: Int32 = 1
         _ = setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         let ordinal = state.withLock { state -> Int? in
@@ -198,7 +200,7 @@ public final class LoopbackServer: Sendable {
     // MARK: - Sockets
 
     private static func listen() throws -> (Int32, Int) {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socket >= 0 else { throw LoopbackServerError("socket() failed: errno \(errno)") }
         var one: Int32 = 1
         _ = setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))

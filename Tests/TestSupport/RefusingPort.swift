@@ -10,7 +10,7 @@ public final class RefusingPort: Sendable {
     private let socket: Int32
 
     public init() throws {
-        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socket >= 0 else { throw LoopbackServerError("socket() failed: errno \(errno)") }
         do {
             port = try bindToLoopback(socket)

@@ -10,7 +10,7 @@ public final class StalledListener: Sendable {
     private let sockets: [Int32]
 
     public init() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard listener >= 0, let bound = try? bindToLoopback(listener), listen(listener, 0) == 0 else {
             _ = close(listener)
             throw LoopbackServerError("could not open a stalled listener: errno \(errno)")
@@ -23,7 +23,7 @@ public final class StalledListener: Sendable {
         // Fill the backlog with non-blocking connects nobody accepts; later SYNs are dropped.
         var fillers: [Int32] = []
         for _ in 0..<4 {
-            let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             _ = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
