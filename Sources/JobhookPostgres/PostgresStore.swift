@@ -11,6 +11,10 @@ import PostgresNIO
 /// `Date` comes back bit for bit (so `state copy` keeps every timestamp, ties order the same way, and
 /// `next_attempt_at > created_at` means what it means on SQLite). All times come from jobhook's clock,
 /// never the server's `now()`.
+///
+/// Not yet: while the server is unreachable after start-up, a call waits for the pool's connection
+/// attempts (PostgresNIO fails waiting requests after its 60 s circuit breaker) rather than failing
+/// at once; `/readyz` does not report it yet. Both come with the replica work.
 public final class PostgresStore: DeliveryStore, Sendable {
     /// Where the store lives; its `description` (password masked) is the `path` of every `StoreError`.
     public let url: PostgresURL
