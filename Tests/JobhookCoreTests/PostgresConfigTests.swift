@@ -26,6 +26,16 @@ import Testing
         #expect(!Redactor(config: config).text("connecting with s3cr:et").contains("s3cr:et"))
     }
 
+    @Test func withoutAPasswordInTheURLPGPASSWORDIsUsedAsIs() throws {
+        let config = try ConfigFixtures.load(Self.base + "state: {postgres: {url: \"postgres://app@db/state\"}}\n",
+                                             environment: ["PGPASSWORD": "p@ss/w:rd"])
+        #expect(config.state.postgres?.url.password == "p@ss/w:rd")
+        #expect(!Redactor(config: config).text("login p@ss/w:rd").contains("p@ss/w:rd"))
+        let written = try ConfigFixtures.load(Self.base + "state: {postgres: {url: \"postgres://app:inurl@db/state\"}}\n",
+                                              environment: ["PGPASSWORD": "other"])
+        #expect(written.state.postgres?.url.password == "inurl")
+    }
+
     @Test func theLeaseDefaultsTo15sAndSQLiteStaysTheDefault() throws {
         let postgres = try ConfigFixtures.load(Self.base + "state: {postgres: {url: \"postgres://u@h/db\"}}\n").state.postgres
         #expect(postgres?.lease == .seconds(15))

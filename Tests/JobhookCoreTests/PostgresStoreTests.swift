@@ -49,6 +49,29 @@ import Testing
         #expect(!error.description.contains("planted-pw"))
     }
 
+    @Test func aPasswordIsUsedAndAWrongOneIsRefusedWithoutBeingShown() async throws {
+        let server = try await PostgresServer.shared()
+        let user = PostgresServer.passwordUser
+        let database = try await server.createPasswordDatabase(password: "right:p@ss/w0rd")
+        let right = try PostgresURL.parse("postgres://\(user):right%3Ap%40ss%2Fw0rd@127.0.0.1:\(server.port)/\(database)?sslmode=disable").get()
+        #expect(right.password == "right:p@ss/w0rd")
+        let store = try await PostgresStore.open(right)
+        #expect(try await store.addWatch("job-1", source: "api", at: S.t0))
+        await store.close()
+
+        let wrong = try PostgresURL.parse("postgres://\(user):planted-wrong-pw@127.0.0.1:\(server.port)/\(database)?sslmode=disable").get()
+        let error = try await #require(throws: StoreError.self) { try await PostgresStore.open(wrong) }
+        #expect(error.kind == .accessDenied)
+        #expect(error.description.contains("PostgreSQL at 127.0.0.1:\(server.port) refused user \(user)"), "\(error)")
+        #expect(error.description.contains("check the user and password in state.postgres.url"))
+        #expect(!error.description.contains("planted-wrong-pw"))
+
+        let none = try PostgresURL.parse("postgres://\(user)@127.0.0.1:\(server.port)/\(database)?sslmode=disable").get()
+        let missing = try await #require(throws: StoreError.self) { try await PostgresStore.open(none) }
+        #expect(missing.kind == .accessDenied, "\(missing)")
+        await server.dropDatabase(database)
+    }
+
     @Test func aMissingDatabaseIsNamedWithHowToCreateIt() async throws {
         let server = try await PostgresServer.shared()
         let url = try PostgresURL.parse(server.url(database: "no_such_db")).get()

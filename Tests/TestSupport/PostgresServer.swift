@@ -67,6 +67,21 @@ public final class PostgresServer: Sendable {
         return String(name)
     }
 
+    /// The one role that logs in with a password (SCRAM-SHA-256): see `createPasswordDatabase`.
+    public static let passwordUser = "jobhook_password"
+
+    /// A new database owned by `passwordUser`, whose password becomes `password`: for the tests of
+    /// what a real password does (and that it never shows).
+    public func createPasswordDatabase(password: String) async throws -> String {
+        try await psql("""
+            DO $$ BEGIN CREATE ROLE \(Self.passwordUser) LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$
+            """)
+        try await psql("ALTER ROLE \(Self.passwordUser) PASSWORD '\(password.replacingOccurrences(of: "'", with: "''"))'")
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        try await psql("CREATE DATABASE \(name) OWNER \(Self.passwordUser)")
+        return String(name)
+    }
+
     /// Drops a database made by `createDatabase`, closing any connection still open to it.
     public func dropDatabase(_ name: String) async {
         try? await psql("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
@@ -110,6 +125,15 @@ public final class PostgresServer: Sendable {
         try check(run(binaries.appendingPathComponent("initdb"), [
             "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions",
         ], asServerUser: true, timeout: 60), "initdb")
+        // One role must give its password (SCRAM), so the password paths are tested for real; pg_hba
+        // takes the first matching line.
+        let hba = directory.appendingPathComponent("data/pg_hba.conf").path
+        do {
+            let rules = try String(contentsOfFile: hba, encoding: .utf8)
+            try ("host all \(passwordUser) 127.0.0.1/32 scram-sha-256\n" + rules).write(toFile: hba, atomically: false, encoding: .utf8)
+        } catch {
+            throw PostgresServerError("cannot edit \(hba): \(error)")
+        }
         // A port found free may be taken before the server binds it: try a few.
         var lastFailure = ""
         for _ in 0..<3 {

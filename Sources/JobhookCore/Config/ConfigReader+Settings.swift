@@ -147,7 +147,9 @@ extension ConfigReader {
         }
         guard let text = string(urlNode, "state.postgres.url") else { return nil }
         switch PostgresURL.parse(text) {
-        case .success(let url):
+        case .success(var url):
+            // As libpq: no password in the URL, then $PGPASSWORD (any characters, no URL escaping).
+            if url.password == nil, let password = environment["PGPASSWORD"], !password.isEmpty { url.password = password }
             return PostgresSettings(url: url, lease: lease)
         case .failure(let problem):
             report("state.postgres.url: \(problem)", at: urlNode)
