@@ -3,6 +3,7 @@ import CCE
 import CurlHTTP
 import Foundation
 import JobhookCore
+import JobhookPostgres
 import JobhookServer
 import Logging
 import Metrics
@@ -27,6 +28,7 @@ struct RunCommand: AsyncParsableCommand {
         let http = CurlClient()
         defer { http.shutdown() }
         let store = try await openDaemonStore(loaded.state, logger: logger)
+        let workLock = try await holdWorkLock(loaded.state, logger: logger)
         let daemon = try await startOrExit(redactor: Redactor(config: loaded)) {
             try await Daemon.make(
                 config: loaded, store: store, http: http, logger: logger,
@@ -39,6 +41,7 @@ struct RunCommand: AsyncParsableCommand {
             "config": "\(config.resolvedPath)", "cce": "\(loaded.cce.endpoint ?? loaded.cce.region)", "state": "\(loaded.state.displayName)",
         ])
         try await daemon.run()
+        await workLock?.release()
         logger.info("stopped")
     }
 }

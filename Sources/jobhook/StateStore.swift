@@ -32,6 +32,23 @@ func openDaemonStore(_ state: StateSettings, logger: Logger) async throws -> any
     return try await openPostgresStore(postgres.url, logger: logger)
 }
 
+/// On PostgreSQL, waits until this daemon is the one that works on the database (`PostgresWorkLock`);
+/// nil on SQLite, where `StateLock` already refuses a second daemon. When the lock's connection
+/// fails later, the process exits 1 at once, and its supervisor starts it again.
+func holdWorkLock(_ state: StateSettings, logger: Logger) async throws -> PostgresWorkLock? {
+    guard let postgres = state.postgres else { return nil }
+    do {
+        return try await PostgresWorkLock.acquire(postgres.url, logger: logger, onWaiting: {
+            logger.notice("another jobhook works on this database; waiting to take over (replicas share the work through leases in a later release)")
+        }, onLost: { why in
+            logger.critical("stopping: \(why); another replica may take the work over")
+            exit(1)
+        })
+    } catch {
+        throw unusableStore(error)
+    }
+}
+
 /// The PostgreSQL store at `url`, migrated; exit 1 with its explanation (password masked) when it
 /// cannot be used.
 func openPostgresStore(
