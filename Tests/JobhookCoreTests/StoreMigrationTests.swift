@@ -34,7 +34,7 @@ import Testing
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
             try db.execute(sql: v1Schema)
-            for (id, due) in [("evt_old", now.addingTimeInterval(-5)), ("grp_old", now.addingTimeInterval(20))] {
+            for (id, due) in [("evt_old", now.addingTimeInterval(-5)), ("grp_old", now.addingTimeInterval(600))] {
                 try db.execute(sql: """
                     INSERT INTO deliveries (id, receiver, rule, job_id, uid, transition, request, state, attempts,
                         created_at, next_attempt_at, last_error, finished_at)
