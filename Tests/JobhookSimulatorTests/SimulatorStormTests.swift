@@ -19,7 +19,7 @@ struct SimulatorStormTests {
 
     func get(_ sim: RunningSimulator, _ path: String = "/api/v3/projects/p/jobs/j",
              headers: [HTTPHeader] = []) async throws -> HTTPResponse {
-        try await http.send(HTTPRequest(url: sim.endpoint + path, headers: headers, timeout: .seconds(5)))
+        try await http.send(HTTPRequest(url: sim.endpoint + path, headers: headers, timeout: .seconds(5).scaledForTests))
     }
 
     @Test func theSameSeedReplaysTheSameDrawsAndAnotherSeedDoesNot() {
