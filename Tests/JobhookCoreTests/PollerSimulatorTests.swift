@@ -134,6 +134,10 @@ struct PollerSimulatorTests {
         // Seen once, then CCE forgets it: every later request answers 404. Driven by request count,
         // not by a clock, so a slow first poll on a busy machine cannot turn this into "never seen".
         #expect(await pollerEventually(timeout: .seconds(10)) { !log.events.isEmpty })
+        // Seen means recorded: the log hands each event back to the poller (`recorded`) after
+        // storing it, and a 404 before that is a job never seen, not one that aged out (a quiet CI
+        // run met that race).
+        #expect(await eventually(timeout: .seconds(10)) { await poller.knownPhases["old"] != nil })
         let seen = await sim.simulator.stats().jobs["old"] ?? 0
         await sim.simulator.addFault(.init(job: "old", requests: Array(seen + 1...seen + 10_000), status: 404))
         #expect(await pollerEventually(timeout: .seconds(10)) {
