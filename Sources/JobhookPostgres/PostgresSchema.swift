@@ -10,7 +10,7 @@ import PostgresNIO
 ///
 /// PostgreSQL's v1 is SQLite's v1–v5 in one step (there was never an older PostgreSQL store), with
 /// room for leases: nullable `claimed_by`/`claim_until`/`claim_token` on watches and deliveries;
-/// v2 is SQLite's v6 (SMN intake message IDs).
+/// v2 is SQLite's v6 (SMN intake message IDs); v3 the replicas' lease on the work.
 enum PostgresSchema {
     struct Migration: Sendable {
         var version: Int
@@ -105,6 +105,18 @@ enum PostgresSchema {
             )
             """,
             "CREATE INDEX intake_messages_by_age ON intake_messages (received_at)",
+        ]),
+        // Replicas: the one lease on the work (`PostgresStore+Lease`). Its expiry is the server's
+        // clock (timestamptz, `clock_timestamp()`), the one clock every replica sees the same.
+        Migration(version: 3, statements: [
+            """
+            CREATE TABLE replica_lease (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                holder TEXT NOT NULL,
+                epoch BIGINT NOT NULL,
+                expires_at TIMESTAMPTZ NOT NULL
+            )
+            """,
         ]),
     ]
 

@@ -45,12 +45,29 @@ extension PostgresStore {
     }
 
     public func update(_ delivery: Delivery) async throws(StoreError) {
-        _ = try await rows("""
-            UPDATE deliveries SET state = \(delivery.state.rawValue), attempts = \(delivery.attempts),
-                next_attempt_at = \(delivery.nextAttemptAt.timeIntervalSince1970), last_error = \(delivery.lastError),
-                finished_at = \(delivery.finishedAt?.timeIntervalSince1970)
-            WHERE id = \(delivery.id)
+        guard let fence else {
+            _ = try await rows("""
+                UPDATE deliveries SET state = \(delivery.state.rawValue), attempts = \(delivery.attempts),
+                    next_attempt_at = \(delivery.nextAttemptAt.timeIntervalSince1970), last_error = \(delivery.lastError),
+                    finished_at = \(delivery.finishedAt?.timeIntervalSince1970)
+                WHERE id = \(delivery.id)
+                """)
+            return
+        }
+        // Fenced in the one statement: the outcome lands only while this replica's lease stands.
+        let rows = try await rows("""
+            WITH lease AS (
+                SELECT 1 FROM replica_lease
+                WHERE id = 1 AND holder = \(fence.holder) AND epoch = \(fence.epoch) AND expires_at > clock_timestamp()),
+            updated AS (
+                UPDATE deliveries SET state = \(delivery.state.rawValue), attempts = \(delivery.attempts),
+                    next_attempt_at = \(delivery.nextAttemptAt.timeIntervalSince1970), last_error = \(delivery.lastError),
+                    finished_at = \(delivery.finishedAt?.timeIntervalSince1970)
+                WHERE id = \(delivery.id) AND EXISTS (SELECT 1 FROM lease)
+                RETURNING 1)
+            SELECT count(*) FROM lease
             """)
+        if try decode(rows, { try $0.decode(Int64.self) }).first == 0 { throw Self.fenced(path: path) }
     }
 
     /// Newest first; pending ones in the order they will be tried when `state` is `.pending`.

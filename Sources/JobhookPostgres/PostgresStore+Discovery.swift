@@ -25,7 +25,9 @@ extension PostgresStore {
             }
         }
         let logger = logger
+        let fence = fence, path = path
         try await transaction { connection in
+            try await Self.checkFence(fence, on: connection, path: path, logger: logger)
             try await connection.run("""
                 INSERT INTO phases (uid, phase, job_id, updated_at)
                 SELECT u, p, j, \(stamp) FROM unnest(\(uids)::text[], \(phases)::text[], \(jobs)::text[]) AS t(u, p, j)

@@ -31,6 +31,14 @@ extension PostgresStore {
         try decode(try await rows("SELECT \(unescaped: Self.watchColumns) FROM watches ORDER BY added_at, job_id"), Self.watch(from:))
     }
 
+    /// Without trees (NULL in their place): read every second by the working replica.
+    public func watchingJobs() async throws(StoreError) -> [Watch] {
+        try decode(try await rows("""
+            SELECT job_id, source, state, added_at, updated_at, NULL::bytea, account FROM watches
+            WHERE state = 'watching' ORDER BY added_at, job_id
+            """), Self.watch(from:))
+    }
+
     public func watch(_ jobID: String) async throws(StoreError) -> Watch? {
         try decode(try await rows("SELECT \(unescaped: Self.watchColumns) FROM watches WHERE job_id = \(jobID)"), Self.watch(from:)).first
     }
@@ -55,7 +63,9 @@ extension PostgresStore {
         let now = self.now()
         let path = path
         let logger = logger
+        let fence = fence
         try await transaction { connection in
+            try await Self.checkFence(fence, on: connection, path: path, logger: logger)
             try await connection.run("SELECT pg_advisory_xact_lock(\(PostgresRows.recordLockClass), hashtext(\(poll.jobID)))",
                                        logger: logger)
             try await connection.run("""

@@ -2,6 +2,7 @@ public import Foundation
 public import JobhookCore
 public import Logging
 import PostgresNIO
+import Synchronization
 
 /// The `DeliveryStore` on PostgreSQL (`state.postgres`): the same semantics as `SQLiteStore`, on a
 /// database several processes can share. One `PostgresClient` (a connection pool) serves every call;
@@ -12,9 +13,10 @@ import PostgresNIO
 /// `next_attempt_at > created_at` means what it means on SQLite). All times come from jobhook's clock,
 /// never the server's `now()`.
 ///
-/// Not yet: while the server is unreachable after start-up, a call waits for the pool's connection
-/// attempts (PostgresNIO fails waiting requests after its 60 s circuit breaker) rather than failing
-/// at once; `/readyz` does not report it yet. Both come with the replica work.
+/// While the server is unreachable after start-up, a call waits for the pool's connection attempts
+/// (PostgresNIO fails waiting requests after its 60 s circuit breaker); `LeaseKeeper` asks with a
+/// timeout of its own, so `/readyz` reports the outage within seconds, and the pool reconnects by
+/// itself when the server is back.
 public final class PostgresStore: DeliveryStore, Sendable {
     /// Where the store lives; its `description` (password masked) is the `path` of every `StoreError`.
     public let url: PostgresURL
@@ -22,6 +24,9 @@ public final class PostgresStore: DeliveryStore, Sendable {
     let runner: Task<Void, Never>
     let now: @Sendable () -> Date
     let logger: Logger
+    /// The lease this process was last granted (`acquireLease`); once there is one, the work's
+    /// writes are fenced by it (`PostgresStore+Lease`). nil for commands that never work.
+    let grant = Mutex<ReplicaLease.Grant?>(nil)
 
     /// What `StoreError.path` says: the URL without its password.
     var path: String { url.description }

@@ -27,21 +27,19 @@ struct RunCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let http = CurlClient()
         defer { http.shutdown() }
-        let store = try await openDaemonStore(loaded.state, logger: logger)
-        let workLock = try await holdWorkLock(loaded.state, logger: logger)
+        let (store, replication) = try await openDaemonStore(loaded.state, logger: logger)
         let daemon = try await startOrExit(redactor: Redactor(config: loaded)) {
             try await Daemon.make(
                 config: loaded, store: store, http: http, logger: logger,
                 metrics: { registry.emitToString() },
                 reload: { [path = config.resolvedPath] in
                     Result { () throws(ConfigError) in try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment) }
-                })
+                }, replication: replication)
         }
         logger.info("jobhook \(JobhookVersion.current) running", metadata: [
             "config": "\(config.resolvedPath)", "cce": "\(loaded.cce.endpoint ?? loaded.cce.region)", "state": "\(loaded.state.displayName)",
         ])
         try await daemon.run()
-        await workLock?.release()
         logger.info("stopped")
     }
 }

@@ -3,6 +3,7 @@ import CCE
 import Foundation
 import JobhookCore
 import JobhookPostgres
+import JobhookServer
 import Logging
 
 /// The one way a command opens the configured state store (`run`, `deliveries`, `demo`): on any
@@ -25,28 +26,20 @@ func openStore(at path: String, mustExist: Bool = false, exclusive: Bool = false
     }
 }
 
-/// The daemon's store (`run`): PostgreSQL when the config has `state.postgres`, else the SQLite file
-/// at `state.path`, held exclusively. Exit 1 with the store's explanation when it cannot be used.
-func openDaemonStore(_ state: StateSettings, logger: Logger) async throws -> any DeliveryStore {
-    guard let postgres = state.postgres else { return try openStore(at: state.path, exclusive: true) }
-    return try await openPostgresStore(postgres.url, logger: logger)
+/// The daemon's store (`run`): PostgreSQL when the config has `state.postgres` — with what the
+/// replicas sharing it need (`Daemon.Replication`) — else the SQLite file at `state.path`, held
+/// exclusively. Exit 1 with the store's explanation when it cannot be used.
+func openDaemonStore(_ state: StateSettings, logger: Logger) async throws -> (any DeliveryStore, Daemon.Replication?) {
+    guard let postgres = state.postgres else { return (try openStore(at: state.path, exclusive: true), nil) }
+    let store = try await openPostgresStore(postgres.url, logger: logger)
+    return (store, Daemon.Replication(store: store, holder: replicaName(), term: ReplicaLease.Term(duration: postgres.lease)))
 }
 
-/// On PostgreSQL, waits until this daemon is the one that works on the database (`PostgresWorkLock`);
-/// nil on SQLite, where `StateLock` already refuses a second daemon. When the lock's connection
-/// fails later, the process exits 1 at once, and its supervisor starts it again.
-func holdWorkLock(_ state: StateSettings, logger: Logger) async throws -> PostgresWorkLock? {
-    guard let postgres = state.postgres else { return nil }
-    do {
-        return try await PostgresWorkLock.acquire(postgres.url, logger: logger, onWaiting: {
-            logger.notice("another jobhook works on this database; waiting to take over (replicas share the work through leases in a later release)")
-        }, onLost: { why in
-            logger.critical("stopping: \(why); another replica may take the work over")
-            exit(1)
-        })
-    } catch {
-        throw unusableStore(error)
-    }
+/// This replica's name in the lease: the host (the pod's name on Kubernetes), the pid and a random
+/// suffix, so a restarted container with the same host and pid 1 is another holder.
+func replicaName() -> String {
+    let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    return "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(suffix)"
 }
 
 /// The PostgreSQL store at `url`, migrated; exit 1 with its explanation (password masked) when it

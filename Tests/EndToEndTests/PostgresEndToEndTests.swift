@@ -52,35 +52,6 @@ import TestSupport
         await server.dropDatabase(database)
     }
 
-    @Test func aSecondDaemonOnTheDatabaseWaitsAndTakesOverWhenTheFirstIsKilled() async throws {
-        let server = try await PostgresServer.shared()
-        let database = try await server.createDatabase()
-        let dir = try TempDirectory()
-        defer { dir.cleanUp() }
-        // With the API on: "HTTP API listening" is logged once the signal handlers are in place.
-        let path = try dir.write("rules.yaml", """
-            cce: {region: cn-north-4, endpoint: "http://127.0.0.1:9", project_id: p1, auth: {token: t}}
-            state: {postgres: {url: "\(server.url(database: database))"}}
-            server: {listen: "127.0.0.1:0"}
-            receivers: [{name: chat, url: "http://127.0.0.1:9/hook"}]
-            rules: [{name: failed, match: {phase: Failed}, notify: [chat]}]
-            """)
-        let first = try ChildProcess(jobhookBinary(), ["run", "-c", path])
-        defer { first.signal(SIGKILL) }
-        #expect(await first.waitForLine(containing: "HTTP API listening", in: .stderr, timeout: .seconds(30)) != nil, "\(first.stderr)")
-        let second = try ChildProcess(jobhookBinary(), ["run", "-c", path])
-        defer { second.signal(SIGKILL) }
-        let waiting = await second.waitForLine(containing: "another jobhook works on this database", in: .stderr, timeout: .seconds(30))
-        #expect(waiting != nil, "\(second.stderr)")
-        #expect(!second.stderr.contains("running"), "the second daemon does no work while the first holds the database")
-        await first.kill9()
-        let tookOver = await second.waitForLine(containing: "HTTP API listening", in: .stderr, timeout: .seconds(30))
-        #expect(tookOver != nil, "the second takes over once the first's session ends: \(second.stderr)")
-        second.signal(SIGTERM)
-        #expect(await second.waitForExit(timeout: .seconds(20)) == 0, "\(second.stderr)")
-        await server.dropDatabase(database)
-    }
-
     @Test func runExitsOneWhenTheDatabaseCannotBeReached() async throws {
         let refusing = try RefusingPort()
         let dir = try TempDirectory()

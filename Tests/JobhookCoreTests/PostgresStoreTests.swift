@@ -18,7 +18,7 @@ import Testing
             #expect(error.kind == .newerVersion)
             #expect(error.description == """
                 state store \(database.url): written by a newer jobhook (schema v99 is unknown to this build, which knows \
-                up to v2); upgrade jobhook or point state.postgres.url elsewhere
+                up to v3); upgrade jobhook or point state.postgres.url elsewhere
                 """)
         }
     }

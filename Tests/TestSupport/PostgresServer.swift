@@ -31,10 +31,7 @@ public final class PostgresServer: Sendable {
     private static let started = Task<Result<PostgresServer, PostgresServerError>, Never> {
         await offThread {
             Result { () throws(PostgresServerError) in
-                let server = try PostgresServer.start()
-                running.withLock { $0 = (server.directory, server.binaries) }
-                atexit { PostgresServer.stopAtExit() }
-                return server
+                try PostgresServer.start()
             }
         }
     }
@@ -46,8 +43,44 @@ public final class PostgresServer: Sendable {
         }
     }
 
-    /// What `atexit` needs, reachable without capturing anything.
-    private static let running = Mutex<(directory: URL, binaries: URL)?>(nil)
+    /// What `atexit` needs, reachable without capturing anything: every cluster this process started.
+    private static let running = Mutex<[(directory: URL, binaries: URL)]>([])
+
+    /// A cluster of the calling test's own (not `shared()`): for a test that stops and starts the
+    /// server, which would fail every other test on the shared one. `remove()` it at the end (else
+    /// it goes at process exit).
+    public static func dedicated() async throws -> PostgresServer {
+        try await offThread { Result { () throws(PostgresServerError) in try PostgresServer.start() } }.get()
+    }
+
+    /// Stops the server (`pg_ctl stop -m fast`: connections are closed, as in a database restart).
+    public func halt() async throws {
+        let data = directory.appendingPathComponent("data").path
+        let binaries = binaries
+        let result = await Self.offThread {
+            Result { () throws(PostgresServerError) in
+                try Self.run(binaries.appendingPathComponent("pg_ctl"), ["-D", data, "-m", "fast", "-w", "-t", "30", "stop"],
+                             asServerUser: true, timeout: 45)
+            }
+        }
+        try Self.check(try result.get(), "pg_ctl stop")
+    }
+
+    /// Starts the halted server again on its port.
+    public func resume() async throws {
+        let directory = directory, binaries = binaries, port = port
+        let result = await Self.offThread {
+            Result { () throws(PostgresServerError) in try Self.pgCtlStart(directory: directory, binaries: binaries, port: port) }
+        }
+        try Self.check(try result.get(), "pg_ctl start")
+    }
+
+    /// Stops a `dedicated()` cluster and removes its directory.
+    public func remove() async {
+        let directory = directory, binaries = binaries
+        await Self.offThread { Self.stop(directory: directory, binaries: binaries) }
+        Self.running.withLock { $0.removeAll { $0.directory == directory } }
+    }
 
     private init(port: Int, directory: URL, binaries: URL) {
         self.port = port
@@ -138,14 +171,15 @@ public final class PostgresServer: Sendable {
         var lastFailure = ""
         for _ in 0..<3 {
             let port = try freePort()
-            let options = [
-                "-c listen_addresses=127.0.0.1", "-p \(port)", "-k \(directory.path)", "-c fsync=off",
-                "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300", "-c shared_buffers=32MB",
-            ].joined(separator: " ")
-            let result = try run(binaries.appendingPathComponent("pg_ctl"), [
-                "-D", data, "-l", directory.appendingPathComponent("server.log").path, "-w", "-t", "30", "-o", options, "start",
-            ], asServerUser: true, timeout: 45)
-            if result.status == 0 { return PostgresServer(port: port, directory: directory, binaries: binaries) }
+            let result = try pgCtlStart(directory: directory, binaries: binaries, port: port)
+            if result.status == 0 {
+                let first = running.withLock { running in
+                    running.append((directory, binaries))
+                    return running.count == 1
+                }
+                if first { atexit { PostgresServer.stopAtExit() } }
+                return PostgresServer(port: port, directory: directory, binaries: binaries)
+            }
             let log = (try? String(contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
             lastFailure = "pg_ctl start (\(result.status)): \(result.output)\n\(log.suffix(2000))"
             // A server that started after all must not outlive this attempt.
@@ -156,10 +190,20 @@ public final class PostgresServer: Sendable {
         throw PostgresServerError("the test PostgreSQL server did not start within 30 s: \(lastFailure)")
     }
 
-    /// Stops the server and removes its directory (registered with `atexit`).
+    private static func pgCtlStart(directory: URL, binaries: URL, port: Int) throws(PostgresServerError) -> (status: Int32, output: String) {
+        let options = [
+            "-c listen_addresses=127.0.0.1", "-p \(port)", "-k \(directory.path)", "-c fsync=off",
+            "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=300", "-c shared_buffers=32MB",
+        ].joined(separator: " ")
+        return try run(binaries.appendingPathComponent("pg_ctl"), [
+            "-D", directory.appendingPathComponent("data").path, "-l", directory.appendingPathComponent("server.log").path,
+            "-w", "-t", "30", "-o", options, "start",
+        ], asServerUser: true, timeout: 45)
+    }
+
+    /// Stops the servers and removes their directories (registered with `atexit`).
     static func stopAtExit() {
-        guard let (directory, binaries) = running.withLock({ $0 }) else { return }
-        stop(directory: directory, binaries: binaries)
+        for (directory, binaries) in running.withLock({ $0 }) { stop(directory: directory, binaries: binaries) }
     }
 
     private static func stop(directory: URL, binaries: URL) {

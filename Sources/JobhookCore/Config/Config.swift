@@ -118,11 +118,12 @@ public struct StateSettings: Sendable, Hashable {
 /// `state.postgres`: the database and how long a replica's claim on work lasts.
 public struct PostgresSettings: Sendable, Hashable {
     public var url: PostgresURL
-    /// How long a replica's claim on a job or a delivery lasts without renewal (issue 14; read and
-    /// kept now, used by the leases that come next).
+    /// How long a replica's claim on the work lasts without renewal (`LeaseKeeper` renews it every
+    /// third of it; another replica takes the work over within 2 × lease of a holder's death).
     public var lease: Duration
 
     public static let defaultLease: Duration = .seconds(15)
+    public static let minimumLease: Duration = .seconds(1)
 
     public init(url: PostgresURL, lease: Duration = defaultLease) {
         self.url = url

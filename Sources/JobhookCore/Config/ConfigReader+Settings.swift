@@ -141,6 +141,9 @@ extension ConfigReader {
         guard let postgres = fields(node, "state.postgres", allowed: ["url", "lease"]) else { return nil }
         // `duration` refuses 0s and anything unparsable, at the value's line.
         let lease = duration(postgres, "lease", default: PostgresSettings.defaultLease)
+        if lease < PostgresSettings.minimumLease, let node = postgres["lease"] {
+            report("state.postgres.lease: at least 1s (the lease is renewed every third of it; 15s is the default)", at: node)
+        }
         guard let urlNode = postgres["url"] else {
             missing("url", in: postgres)
             return nil

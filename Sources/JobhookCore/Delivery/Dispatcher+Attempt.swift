@@ -15,6 +15,10 @@ extension Dispatcher {
             outcome = .permanent(reason: expired)
             decision = .dead(reason: expired)
         } else if let target {
+            // Fencing: the last look before the request. A replica paused since it took this
+            // delivery (SIGSTOP, a frozen VM) finds its lease over here and leaves the delivery to
+            // the replica that holds the work now.
+            guard gate.mayWork else { return }
             outcome = await DeliveryAttempt.send(delivery, to: target, http: http, now: now)
             if Task.isCancelled, case .permanent = outcome { return } // shutdown: leave it pending as it was
             sent = true
@@ -41,6 +45,9 @@ extension Dispatcher {
         do {
             try await store.update(updated)
             storeFaults.accepted()
+        } catch where error.kind == .fenced {
+            // The work moved to another replica meanwhile: it owns the delivery's outcome now.
+            logger.warning("the outcome was not recorded: another replica does the work now", metadata: ["webhook_id": "\(delivery.id)"])
         } catch {
             storeFaults.refused(error, metadata: ["webhook_id": "\(delivery.id)"])
             unrecorded[updated.id] = updated

@@ -25,6 +25,8 @@ public actor Dispatcher: Service {
     let logger: Logger
     let observer: Observer?
     let drainDeadline: Duration
+    /// Whether this replica may attempt deliveries (always, unless replicas share a PostgreSQL store).
+    let gate: ReplicaGate
     private let batchSize = 256
 
     /// Delivery ids in flight, by receiver.
@@ -64,8 +66,9 @@ public actor Dispatcher: Service {
         clock: any Clock<Duration> = ContinuousClock(), now: @escaping @Sendable () -> Date = { Date() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         logger: Logger, observer: Observer? = nil,
-        drainDeadline: Duration = .seconds(10)
+        drainDeadline: Duration = .seconds(10), gate: ReplicaGate = .alwaysActive
     ) {
+        self.gate = gate
         self.store = store
         self.http = http
         self.targets = Dictionary(targets.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
@@ -100,6 +103,15 @@ public actor Dispatcher: Service {
     }
 
     public var inFlightCount: Int { inFlight.values.reduce(0) { $0 + $1.count } }
+
+    /// Another replica does the work now: outcomes held for a failing store are dropped (the store
+    /// fences them anyway; the next holder attempts those deliveries again, under the same
+    /// webhook-id) and the queue is read afresh when the work comes back.
+    public func standDown() {
+        unrecorded.removeAll()
+        backlog.removeAll()
+        wake()
+    }
 
     /// Dispatches until graceful shutdown (then drains) or cancellation (then cancels the attempts).
     public func run() async throws {
@@ -172,6 +184,8 @@ public actor Dispatcher: Service {
     /// Starts attempts for every due delivery with a free slot; returns when to look again.
     private func fill(_ attempts: inout DiscardingTaskGroup) async -> Date? {
         let readAt = now()
+        // A standby attempts nothing and looks again four times a second.
+        guard gate.mayWork else { return readAt.addingTimeInterval(0.25) }
         await writeUnrecorded()
         if unrecorded.count >= Self.maxUnrecorded { return readAt.addingTimeInterval(1) }
         if queueChanged || backlog.isEmpty || readAt.timeIntervalSince(backlogReadAt) >= 1 {
@@ -232,6 +246,14 @@ public actor Dispatcher: Service {
 
     /// When `fill` must look at the queue again (nil: only when woken).
     private func nextLook(waiting: Bool, throttledUntil: Date?, fullBatch: Bool) async -> Date? {
+        // On a shared store another replica's API may re-drive a delivery without waking this one.
+        let look = await nextLookInQueue(waiting: waiting, throttledUntil: throttledUntil, fullBatch: fullBatch)
+        guard gate.isShared else { return look }
+        let second = now().addingTimeInterval(1)
+        return min(look ?? second, second)
+    }
+
+    private func nextLookInQueue(waiting: Bool, throttledUntil: Date?, fullBatch: Bool) async -> Date? {
         if waiting {
             // Lanes are full or rate-limited: completions and freed slots wake us; look again within
             // a second regardless.
@@ -255,6 +277,8 @@ public actor Dispatcher: Service {
         for delivery in unrecorded.values.sorted(by: { $0.createdAt < $1.createdAt }) {
             do {
                 try await store.update(delivery)
+            } catch where error.kind == .fenced {
+                // Another replica does the work now and owns this outcome.
             } catch {
                 storeFaults.refused(error)
                 return

@@ -43,7 +43,11 @@ public struct Discoverer: Service {
         var progress = DiscoveryProgress()
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let wait: Duration
-            if let settings = config.current.discover(for: account) {
+            if !poller.gate.mayWork {
+                // A standby lists nothing; what it read of the store is stale once it works again.
+                progress = DiscoveryProgress()
+                wait = .milliseconds(250)
+            } else if let settings = config.current.discover(for: account) {
                 wait = await round(settings, &progress)
             } else {
                 wait = Self.idleCheck

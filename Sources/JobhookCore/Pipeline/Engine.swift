@@ -21,6 +21,9 @@ public struct Engine: Sendable {
     public let discoverers: [Discoverer]
     /// The SMN subscriber behind `intake.smn.path`; the daemon's API serves it when configured.
     public let intake: SMNIntake
+    /// Whether this replica does the work (polling, listing, delivering): always on SQLite; on a
+    /// shared PostgreSQL store while it holds the lease (`LeaseKeeper`).
+    public let gate: ReplicaGate
 
     /// The first (or only) account's poller.
     public var poller: Poller { pollers[0] }
@@ -46,9 +49,11 @@ public struct Engine: Sendable {
     public init(
         config: Config, store: any DeliveryStore, accounts: [Account], http: any HTTPClient,
         pollExecutor: (any SerialExecutor & TaskExecutor)? = nil, pollSettings: Poller.Settings? = nil,
-        logger: Logger, onEvent: Pipeline.Observer? = nil, onDelivery: Dispatcher.Observer? = nil
+        logger: Logger, onEvent: Pipeline.Observer? = nil, onDelivery: Dispatcher.Observer? = nil,
+        gate: ReplicaGate = .alwaysActive
     ) async throws(StoreError) {
         precondition(!accounts.isEmpty, "an engine needs at least one CCE account")
+        self.gate = gate
         self.config = ConfigSource(config)
         self.store = store
         let known = try await store.knownPhases()
@@ -57,11 +62,11 @@ public struct Engine: Sendable {
             var pollerLogger = logger.component("poller")
             if accounts.count > 1 { pollerLogger[metadataKey: "account"] = "\(account.name)" }
             return Poller(account: account.name, fetcher: account.fetcher, executor: pollExecutor, settings: settings,
-                          logger: pollerLogger, knownPhases: known)
+                          logger: pollerLogger, knownPhases: known, gate: gate)
         }
         watches = WatchList(store: store, pollers: pollers, logger: logger.component("watches"))
         dispatcher = Dispatcher(store: store, http: http, targets: config.deliveryTargets,
-                                logger: logger.component("dispatcher"), observer: onDelivery)
+                                logger: logger.component("dispatcher"), observer: onDelivery, gate: gate)
         pipeline = Pipeline(pollers: pollers, watches: watches, store: store, dispatcher: dispatcher, config: self.config,
                             logger: logger.component("pipeline"), observer: onEvent)
         var discoverers: [Discoverer] = []
@@ -91,6 +96,22 @@ public struct Engine: Sendable {
                             onDelivery: onDelivery)
     }
 
+    /// This replica takes the work over (`LeaseKeeper`): the pollers start from the phases and
+    /// watches the store holds now — the previous holder recorded changes since this replica last
+    /// worked — and the dispatcher reads the queue afresh.
+    public func takeOver() async throws(StoreError) {
+        let known = try await store.knownPhases()
+        for poller in pollers { await poller.reseed(knownPhases: known) }
+        try await watches.sync()
+        await dispatcher.wake()
+    }
+
+    /// The work moved to another replica: what the stages held in memory for it is dropped.
+    public func standDown() async {
+        for poller in pollers { await poller.standDown() }
+        await dispatcher.standDown()
+    }
+
     /// The discoverer of the first (or only) account, when there is one.
     public var discoverer: Discoverer? { discoverers.first }
 
@@ -100,7 +121,8 @@ public struct Engine: Sendable {
     /// - Parameter discovery: list jobs as `discover:` says (the daemon); `jobhook watch` does not.
     public static func make(
         config: Config, store: any DeliveryStore, http: CurlClient, pollSettings: Poller.Settings? = nil, discovery: Bool = false,
-        logger: Logger, onEvent: Pipeline.Observer? = nil, onDelivery: Dispatcher.Observer? = nil
+        logger: Logger, onEvent: Pipeline.Observer? = nil, onDelivery: Dispatcher.Observer? = nil,
+        gate: ReplicaGate = .alwaysActive
     ) async throws -> Engine {
         var accounts: [Account] = []
         for account in config.accounts {
@@ -111,7 +133,7 @@ public struct Engine: Sendable {
         }
         return try await Engine(
             config: config, store: store, accounts: accounts, http: http, pollExecutor: http.executor, pollSettings: pollSettings,
-            logger: logger, onEvent: onEvent, onDelivery: onDelivery)
+            logger: logger, onEvent: onEvent, onDelivery: onDelivery, gate: gate)
     }
 
     /// The services in `ServiceGroup` order. ServiceLifecycle shuts down in reverse order, so the

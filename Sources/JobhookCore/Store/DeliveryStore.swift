@@ -76,6 +76,9 @@ public protocol DeliveryStore: Sendable {
     /// Marks a watch removed (polling stops; its phases stay known). Returns false when unknown.
     func removeWatch(_ jobID: String, at: Date) async throws(StoreError) -> Bool
     func watches() async throws(StoreError) -> [Watch]
+    /// The watches still `watching`, without their trees: what `WatchList.sync` reads every second
+    /// on a shared store.
+    func watchingJobs() async throws(StoreError) -> [Watch]
     func watch(_ jobID: String) async throws(StoreError) -> Watch?
     /// Last recorded phase for every job and sub-job uid: seeds the poller after a restart.
     func knownPhases() async throws(StoreError) -> [String: String]
@@ -141,6 +144,14 @@ public protocol DeliveryStore: Sendable {
 }
 
 extension DeliveryStore {
+    public func watchingJobs() async throws(StoreError) -> [Watch] {
+        try await watches().filter { $0.state == .watching }.map { watch in
+            var light = watch
+            light.tree = nil
+            return light
+        }
+    }
+
     /// Due deliveries of every receiver.
     public func dueDeliveries(now: Date, limit: Int, excluding: Set<String>) async throws(StoreError) -> [Delivery] {
         try await dueDeliveries(now: now, limit: limit, excluding: excluding, excludingReceivers: [])

@@ -26,6 +26,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case unreachable
         /// The database refused the credentials or the user lacks a privilege jobhook needs.
         case accessDenied
+        /// A replica sharing the store wrote on the work's behalf after its lease ran out or moved
+        /// to another replica; nothing was written (the other replica does the work now).
+        case fenced
     }
 
     public var kind: Kind

@@ -30,6 +30,8 @@ public actor Poller: Service {
     let wallClock: @Sendable () -> Date
     let logger: Logger
     let metrics = PollerMetrics()
+    /// Whether this replica may poll (always, unless replicas share a PostgreSQL store).
+    public nonisolated let gate: ReplicaGate
     let eventSink: AsyncStream<PollerEvent>.Continuation
 
     /// Last recorded phase by uid, over every job and sub-job ever recorded (kept after a job is
@@ -37,6 +39,8 @@ public actor Poller: Service {
     var phases: [String: String]
     var jobs: [String: Watched] = [:]
     var timetable = Timetable()
+    /// Counts `watch` calls; each watched job keeps the count at its start (`follow`).
+    public private(set) var watchMark: UInt64 = 0
     var admission: Admission
     var inFlight = 0
     /// Reports handed to the consumer and not yet recorded or refused, over all jobs. Polling pauses
@@ -66,6 +70,8 @@ public actor Poller: Service {
         /// entry or an answer with another number is stale.
         var entry: UInt64 = 0
         var deadline: Duration
+        /// `watchMark` when it was watched.
+        var mark: UInt64 = 0
         var failures = 0
         var answered = false
         /// Reports of this job the consumer has neither recorded nor refused yet. While there are
@@ -89,8 +95,9 @@ public actor Poller: Service {
         account: String = CCEAccount.defaultName, fetcher: any JobFetching, executor: (any SerialExecutor & TaskExecutor)? = nil, settings: Settings = Settings(), clock: any Clock<Duration> = ContinuousClock(),
         random: @escaping @Sendable () -> Double = JitterRandom().next,
         logger: Logger, knownPhases: [String: String] = [:],
-        wallClock: @escaping @Sendable () -> Date = { Date() }
+        wallClock: @escaping @Sendable () -> Date = { Date() }, gate: ReplicaGate = .alwaysActive
     ) {
+        self.gate = gate
         self.account = account
         self.fetcher = fetcher
         self.executor = executor ?? SerialQueueExecutor(label: "jobhook-poller")
@@ -124,7 +131,8 @@ public actor Poller: Service {
         if let since {
             started = now - .seconds(max(0, wallClock().timeIntervalSince(since)))
         }
-        jobs[jobID] = Watched(deadline: started + settings.jobTimeout)
+        watchMark += 1
+        jobs[jobID] = Watched(deadline: started + settings.jobTimeout, mark: watchMark)
         reschedule(jobID, at: pollNow ? now : now + settings.firstPollSpread * random())
         recordWatchedCount()
         wake()
@@ -146,6 +154,34 @@ public actor Poller: Service {
     }
 
     public var watchedJobs: [String] { jobs.keys.sorted() }
+
+    /// Watches exactly `watching` (job ID → when first watched), as the store has it: the missing
+    /// ones are added, the others dropped — except those watched since `watchMark` was
+    /// `watchedBefore`, which the store read may predate (`WatchList.sync`).
+    public func follow(_ watching: [String: Date], watchedBefore: UInt64) -> (added: Int, removed: Int) {
+        let gone = jobs.filter { watching[$0.key] == nil && $0.value.mark <= watchedBefore }.map(\.key)
+        for jobID in gone { jobs[jobID] = nil }
+        if !gone.isEmpty { recordWatchedCount() }
+        let added = watching.keys.sorted().filter { watch($0, since: watching[$0]) }
+        return (added.count, gone.count)
+    }
+
+    /// This replica takes the work over: the phases become those the store holds (another replica
+    /// recorded changes since this one last worked), and the watch list starts empty for
+    /// `follow` to fill from the store.
+    public func reseed(knownPhases: [String: String]) {
+        standDown()
+        phases = knownPhases
+    }
+
+    /// Another replica does the work now: every watch is dropped with what it held in memory (its
+    /// refused changes, reports awaiting record); the next holder starts from the store.
+    public func standDown() {
+        jobs.removeAll()
+        timetable = Timetable()
+        unsettledReports = 0
+        recordWatchedCount()
+    }
 
     public func isWatching(_ jobID: String) -> Bool { jobs[jobID] != nil }
 
@@ -207,7 +243,7 @@ public actor Poller: Service {
     }
 
     private func reportAgain(_ event: PollerEvent) {
-        guard !stopping else { return }
+        guard !stopping, gate.mayWork else { return }
         eventSink.yield(event)
     }
 
@@ -280,6 +316,9 @@ public actor Poller: Service {
             startListing()
             return nil
         }
+        // A standby replica serves listings (push intake's ShowCluster) but polls nothing; it looks
+        // again four times a second, so it starts within 250 ms of being granted the lease.
+        if !gate.mayWork { await sleep(until: now + .milliseconds(250)); return nil }
         if unsettledReports >= Self.maxUnsettledReports { await sleep(until: nil); return nil }
         while let first = timetable.first, jobs[first.jobID]?.entry != first.number {
             timetable.removeFirst()

@@ -98,6 +98,26 @@ public struct WatchList: Sendable {
         try await resume(configured: configured.map { ($0, defaultAccount) })
     }
 
+    /// Makes each account's poller follow exactly the store's `watching` watches of that account
+    /// (`WatchSync`, on a store several replicas share): another replica's API may have added or
+    /// removed some, and a replica taking the work over starts from them. Jobs a poller began
+    /// watching after the store was read stay, so a watch added meanwhile is not dropped.
+    public func sync() async throws(StoreError) {
+        var marks: [String: UInt64] = [:]
+        for (account, poller) in pollers { marks[account] = await poller.watchMark }
+        let watching = Dictionary(grouping: try await store.watchingJobs(), by: \.account)
+        for (account, poller) in pollers {
+            var since: [String: Date] = [:]
+            for watch in watching[account] ?? [] { since[watch.jobID] = watch.addedAt }
+            let change = await poller.follow(since, watchedBefore: marks[account] ?? 0)
+            if change.added + change.removed > 0 {
+                logger.debug("watches synced from the store", metadata: [
+                    "account": "\(account)", "added": "\(change.added)", "removed": "\(change.removed)",
+                ])
+            }
+        }
+    }
+
     private func poller(for watch: Watch) -> Poller? {
         if let poller = pollers[watch.account] { return poller }
         logger.warning("the watch's account is not configured; not polled", metadata: ["job_id": "\(watch.jobID)", "account": "\(watch.account)"])

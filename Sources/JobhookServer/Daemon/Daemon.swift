@@ -15,6 +15,22 @@ public struct Daemon: Sendable {
     let api: APIServer?
     let reloader: ConfigReloader?
     let logger: Logger
+    /// On a store replicas share: the lease keeper and the watch sync (`make(replication:)`).
+    var replicaServices: [any Service] = []
+
+    /// Several replicas on one PostgreSQL store: one at a time does the work, under a lease.
+    public struct Replication: Sendable {
+        public var store: any ReplicaLeaseStore
+        /// This replica's name, unique among them (`ReplicaName`).
+        public var holder: String
+        public var term: ReplicaLease.Term
+
+        public init(store: any ReplicaLeaseStore, holder: String, term: ReplicaLease.Term) {
+            self.store = store
+            self.holder = holder
+            self.term = term
+        }
+    }
 
     /// - Parameters:
     ///   - reload: how to read the config again (SIGHUP, `POST /-/reload`); nil disables reloading.
@@ -51,14 +67,25 @@ public struct Daemon: Sendable {
     public static func make(
         config: Config, store: any DeliveryStore, http: CurlClient, logger: Logger, withAPI: Bool = true,
         metrics: @escaping @Sendable () async -> String = { "" }, reload: ConfigReloader.Load? = nil,
-        onEvent: Pipeline.Observer? = nil
+        onEvent: Pipeline.Observer? = nil, replication: Replication? = nil
     ) async throws -> Daemon {
         let readiness = Readiness()
+        let gate = replication == nil ? ReplicaGate.alwaysActive : ReplicaGate()
         let engine = try await Engine.make(config: config, store: store, http: http, discovery: true, logger: logger, onEvent: { event, account in
             readiness.observe(event, account: account)
             await onEvent?(event, account)
-        })
-        let daemon = try Daemon(engine: engine, readiness: readiness, logger: logger, withAPI: withAPI, metrics: metrics, reload: reload)
+        }, gate: gate)
+        var daemon = try Daemon(engine: engine, readiness: readiness, logger: logger, withAPI: withAPI, metrics: metrics, reload: reload)
+        if let replication {
+            let hooks = LeaseKeeper.Hooks(
+                takeOver: { try await engine.takeOver() }, standDown: { await engine.standDown() },
+                reachability: { readiness.database($0) })
+            daemon.replicaServices = [
+                LeaseKeeper(store: replication.store, holder: replication.holder, term: replication.term, gate: gate, hooks: hooks,
+                            logger: logger.component("lease")),
+                WatchSync(watches: engine.watches, gate: gate, logger: logger.component("watches")),
+            ]
+        }
         try await daemon.resumeWatches()
         return daemon
     }
@@ -78,7 +105,9 @@ public struct Daemon: Sendable {
         onAPIRunning: @escaping @Sendable (Int) async -> Void = { _ in },
         until: (@Sendable () async -> Void)? = nil
     ) async throws {
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        // ServiceLifecycle stops services in reverse order: the lease keeper comes first so it goes
+        // last, releasing the lease only once the work has drained (outcomes recorded under it).
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = replicaServices.prefix(1).map { .init(service: $0) }
         if let reloader {
             services.append(.init(service: ReloadOnHangup(reloader: reloader)))
         }
@@ -92,6 +121,7 @@ public struct Daemon: Sendable {
         }
         services.append(.init(service: housekeeping))
         services += engine.services.map { .init(service: $0) }
+        services += replicaServices.dropFirst().map { .init(service: $0) }
         var configuration = ServiceGroupConfiguration(services: services, logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]
         configuration.maximumGracefulShutdownDuration = .seconds(15)

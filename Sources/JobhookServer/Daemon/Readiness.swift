@@ -7,16 +7,24 @@ import Synchronization
 public final class Readiness: Sendable {
     /// Why each blocked account is blocked.
     private let blocked = Mutex<[String: String]>([:])
+    /// Why the state database cannot be used (PostgreSQL; `LeaseKeeper` finds out), nil while it can.
+    private let database = Mutex<String?>(nil)
 
     public init() {}
 
     /// nil when ready.
     public var reason: String? {
-        blocked.withLock { blocked in
+        if let problem = database.withLock({ $0 }) { return problem }
+        return blocked.withLock { blocked in
             guard !blocked.isEmpty else { return nil }
             if blocked.count == 1, let only = blocked.first, only.key == CCEAccount.defaultName { return only.value }
             return blocked.sorted { $0.key < $1.key }.map { "account \($0.key): \($0.value)" }.joined(separator: "; ")
         }
+    }
+
+    /// The state database answers again (nil) or does not (why).
+    public func database(_ problem: String?) {
+        database.withLock { $0 = problem }
     }
 
     /// Follows the recorded events: a rejection makes the daemon unready, a good answer of the same
