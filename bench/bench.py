@@ -22,6 +22,7 @@ import procs  # noqa: E402
 import report  # noqa: E402
 import workload  # noqa: E402
 import intake  # noqa: E402
+import postgres  # noqa: E402
 from procs import BenchError, Child, Client  # noqa: E402
 
 
@@ -69,7 +70,8 @@ class Bench:
         port = int(child.wait_for("listening", timeout=20).split()[1])
         return child, port
 
-    def daemon(self, name, sim_port, jobs, interval, max_rps, receivers, rules, concurrency=8, discover=None, extra=None):
+    def daemon(self, name, sim_port, jobs, interval, max_rps, receivers, rules, concurrency=8, discover=None, extra=None,
+               postgres=None):
         state = os.path.join(self.work, f"{name}.sqlite")
         api_port = procs.free_port()
         path = os.path.join(self.work, f"{name}.yaml")
@@ -77,7 +79,7 @@ class Bench:
             f.write(workload.config(endpoint=f"http://127.0.0.1:{sim_port}", jobs=jobs, interval=interval,
                                     max_rps=max_rps, concurrency=concurrency, state=state,
                                     listen=f"127.0.0.1:{api_port}", receivers=receivers, rules=rules,
-                                    discover=discover, extra=extra))
+                                    discover=discover, extra=extra, postgres=postgres))
         started = time.monotonic()
         child = self.start(name, [self.args.jobhook, "run", "-c", path, "--log-level", "error"])
         api = Client(api_port)
@@ -541,7 +543,7 @@ class Bench:
 
     # MARK: Run
 
-    PARTS = ("poll", "latency", "throughput", "discovery", "intake")
+    PARTS = ("poll", "latency", "throughput", "discovery", "intake", "postgres")
 
     def command(self):
         a = self.args
@@ -557,7 +559,7 @@ class Bench:
             self.results["notes"].append(f"SDK loop skipped: {self.args.sdk_skip_reason or 'no SDK venv'}")
         # Discovery takes ~10 minutes at full size, as long as the rest: only when asked for, except
         # in --quick, which runs every part with tiny N so none of them rots.
-        default = ["poll", "latency", "throughput"] + (["discovery", "intake"] if self.quick else [])
+        default = ["poll", "latency", "throughput"] + (["discovery", "intake", "postgres"] if self.quick else [])
         parts = self.args.only.split(",") if self.args.only else default
         unknown = [p for p in parts if p not in self.PARTS]
         if unknown:
@@ -573,10 +575,13 @@ class Bench:
             self.discovery()
         if "intake" in parts:
             intake.run(self)
-        main = report.table(self.results) if set(parts) - {"discovery", "intake"} else None
+        if "postgres" in parts:
+            postgres.run(self)
+        main = report.table(self.results) if set(parts) - {"discovery", "intake", "postgres"} else None
         found = report.discovery_table(self.results) if "discovery" in parts else None
         pushed = intake.table(self.results) if "intake" in parts else None
-        for text in (main, found, pushed):
+        shared = postgres.table(self.results) if "postgres" in parts else None
+        for text in (main, found, pushed, shared):
             if text:
                 print()
                 print(text)
@@ -592,6 +597,7 @@ class Bench:
                 elif previous and report._section(previous, "Push intake") and not report._section(text, "Push intake"):
                     start, end = report._section(previous, "Push intake")  # kept from the last run that measured it
                     text = report.splice(text, "Push intake", previous[start:end].rstrip("\n") + "\n")
+                text = postgres.keep_or_replace(text, previous, shared, self.results)
                 f.write(text)
             self.log(f"wrote {self.args.out}")
         with open(os.path.join(self.args.results_dir, "results.json"), "w") as f:

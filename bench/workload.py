@@ -57,9 +57,11 @@ def discovery_scenario(run, count, clusters=None, phase="Running", list_jobs="se
     return json.dumps({"project_id": "0a1b2c3d4e5f", "speed": 1, "list_jobs": list_jobs, "jobs": jobs}, indent=None)
 
 
-def config(*, endpoint, jobs, interval, max_rps, concurrency, state, listen, receivers, rules, discover=None, extra=None):
+def config(*, endpoint, jobs, interval, max_rps, concurrency, state, listen, receivers, rules, discover=None, extra=None,
+           postgres=None):
     """`jobhook run` config (JSON is YAML): token auth, as with an IAM token (no per-request signing).
-    `discover`: the `discover:` section (e.g. {"interval": "5s", "via": "jobs"}), none by default."""
+    `discover`: the `discover:` section (e.g. {"interval": "5s", "via": "jobs"}), none by default.
+    `postgres`: a database URL for `state.postgres`, in place of the SQLite file `state`."""
     extra = dict(extra or {})
     if discover is not None:
         extra["discover"] = discover
@@ -68,7 +70,7 @@ def config(*, endpoint, jobs, interval, max_rps, concurrency, state, listen, rec
                 "auth": {"token": "bench-token"}, "timeout": "10s"},
         "poll": {"interval": interval, "concurrency": concurrency, "max_rps": max_rps, "job_timeout": "6h"},
         "watch": {"jobs": list(jobs)},
-        "state": {"path": state},
+        "state": {"postgres": {"url": postgres}} if postgres else {"path": state},
         "server": {"listen": listen},
         "receivers": receivers,
         "rules": rules,

@@ -21,5 +21,6 @@ import TestSupport
         #expect(bench.stdout.contains("Delivery burst"))
         #expect(bench.stdout.contains("Targets (issue 8)"))
         #expect(bench.stdout.contains("notification sent -> first ShowJob"))
+        #expect(bench.stdout.contains("PostgreSQL CPU/poll"))
     }
 }

@@ -5,4 +5,5 @@ before the run ends. Python 3 standard library only, so the scripts run on a bar
 One module per concern: `harness` (processes, config, memory), `receiver` (the webhook sink that can
 refuse or fail), `timelines` (job scripts and the phase changes they must produce), `figures`
 (inversions, repeats, the final report), `sampler` (memory and pending deliveries over time),
-`sender` (which process sent a request), and one module per run."""
+`sender` (which process sent a request), `postgres` (a throwaway PostgreSQL cluster for runs with
+replicas), and one module per run."""

@@ -126,17 +126,18 @@ def wait_until(predicate, limit, step=0.5):
 
 
 def write_config(path, *, endpoint, state, jobs, receivers, metrics_port=None, poll="{interval: 1s, concurrency: 16, max_rps: 2000}",
-                 auth="{token: t}", rule_level="any"):
+                 auth="{token: t}", rule_level="any", postgres=None):
     """rules.yaml for a run: every phase change of `jobs` to every receiver in `receivers`
     (name → YAML mapping text without braces). The token is the simulator's, not a secret. The
     default `max_rps` lets every job be polled each second: under the default 20, a hundred jobs
-    are polled every 5 s and phases shorter than that go unseen, which is not what a run measures."""
+    are polled every 5 s and phases shorter than that go unseen, which is not what a run measures.
+    `postgres`: `{url: …, lease: …}` text for `state.postgres`, in place of the SQLite file `state`."""
     listen = f'"127.0.0.1:{metrics_port}"' if metrics_port else "~"
     lines = [
         f'cce: {{region: cn-north-4, endpoint: "{endpoint}", project_id: p1, auth: {auth}}}',
         f"poll: {poll}",
         f"watch: {{jobs: [{', '.join(jobs)}]}}",
-        f'state: {{path: "{state}"}}',
+        f"state: {{postgres: {postgres}}}" if postgres else f'state: {{path: "{state}"}}',
         f"server: {{listen: {listen}}}",
         "receivers:",
     ]

@@ -4,8 +4,13 @@ travels under two webhook-ids, and every repeat is explained by a kill: no daemo
 twice, and every copy but the last came from a daemon since killed (the receiver asks the kernel
 which process owns the sending socket). How long before its daemon's kill each copy arrived, by the
 receiver's clock, is reported too (`--window`), as evidence rather than verdict: under load a
-handler runs late."""
-import bisect, math, os, random, time
+handler runs late.
+
+With `--replicas 2` the same loop runs two daemons on one PostgreSQL database (a throwaway
+cluster): each kill hits the replica doing the work, the other takes it over, and the killed one
+comes back as the standby once the takeover is seen, so kills alternate between them. The failover
+time is measured from the kill to the survivor's first poll (its `jobhook_polls_total` moving)."""
+import bisect, math, os, random, statistics, time
 
 from . import harness, timelines
 from .figures import Report, save_arrivals, repeats
@@ -17,6 +22,9 @@ def add_arguments(ap, legacy=False):
     if legacy:
         ap.add_argument("--jobs", type=int, default=100)
         ap.add_argument("--kills", type=int, default=25)
+        ap.add_argument("--replicas", type=int, choices=[1, 2], default=1,
+                        help="2: two daemons on a throwaway PostgreSQL database, the working one killed each time")
+        ap.add_argument("--lease", default="2s", help="state.postgres.lease with --replicas 2 (default 2s)")
         return
     ap.add_argument("--minutes", type=float, default=10, help="length of the changing phase (default 10)")
     ap.add_argument("--changes", type=int, help="phase changes to make (default 1,000 per minute)")
@@ -27,6 +35,8 @@ def add_arguments(ap, legacy=False):
 
 
 def run(args, command, legacy=False):
+    if getattr(args, "replicas", 1) == 2:
+        return run_replicas(args, command)
     rng = random.Random(args.seed)
     if legacy:
         step, poll = 2.0, "{interval: 200ms, concurrency: 16, max_rps: 2000}"
@@ -93,6 +103,16 @@ def run(args, command, legacy=False):
         receiver.close()
 
     size = sum(os.path.getsize(p) for p in (state, state + "-wal") if os.path.exists(p))
+    judge(report, run_, receiver, expected, kill_times, killed, window, t0,
+          dict(jobs=count, peak_rss_mib=round(peak / 1024, 1), store_bytes=size),
+          wanted_changes=None if legacy else (args.changes or 1000 * args.minutes), kills_wanted=kills_wanted,
+          footer=[f"peak RSS of one daemon life: {peak / 1024:.1f} MiB   store: {size} bytes,"
+                  f" {size * 1000 // max(1, receiver.count())} bytes per 1,000 deliveries"])
+
+
+def judge(report, run_, receiver, expected, kill_times, killed, window, t0, figures, wanted_changes, kills_wanted, footer):
+    """What the receiver got against what had to happen: lost, repeated, and whether every repeat is
+    explained by a kill."""
     arrivals = receiver.arrivals
     save_arrivals(run_.path("arrivals.jsonl"), arrivals)
     lost = expected - {(a.uid, a.to) for a in arrivals}
@@ -113,12 +133,12 @@ def run(args, command, legacy=False):
             unexplained.append((webhook_id, [(round(c.at - t0, 3), g, round(kill_times[g] - t0, 3) if g < len(kill_times) else None)
                                              for c, g in zip(copies, generations)]))
     extra = sum(len(c) - 1 for c in repeated.values())
-    report.set(jobs=count, phase_changes=len(expected), kills=len(kill_times), requests=len(arrivals),
+    report.set(phase_changes=len(expected), kills=len(kill_times), requests=len(arrivals),
                lost=len(lost), repeated=extra, repeated_ids=len(repeated), repeats_unexplained=len(unexplained),
                changes_under_two_ids=len(split), repeats_sent_twice_by_one_daemon=len(same_daemon),
-               repeats_outside_kill_window=len(unexplained), sender_known=sum(1 for a in arrivals if a.sender), max_copy_to_kill_s=round(max(gaps, default=0), 3),
-               peak_rss_mib=round(peak / 1024, 1), store_bytes=size, elapsed_s=round(time.time() - t0))
-    report.check("at least the phase changes asked for", legacy or len(expected) >= (args.changes or 1000 * args.minutes))
+               repeats_outside_kill_window=len(unexplained), sender_known=sum(1 for a in arrivals if a.sender),
+               max_copy_to_kill_s=round(max(gaps, default=0), 3), elapsed_s=round(time.time() - t0), **figures)
+    report.check("at least the phase changes asked for", wanted_changes is None or len(expected) >= wanted_changes)
     report.check("at least the kills asked for", len(kill_times) >= kills_wanted)
     report.check("lost = 0", not lost, f"first lost: {sorted(lost)[:10]}")
     report.check("each change under one webhook-id", not split, f"{split[:5]}")
@@ -131,6 +151,100 @@ def run(args, command, legacy=False):
         f"kills: {len(kill_times)}   phase changes expected: {len(expected)}   requests received: {len(arrivals)}",
         f"lost: {len(lost)}   repeated: {extra} ({len(repeated)} webhook-ids, all under their original webhook-id: {not split};"
         f" sent twice by one daemon: {len(same_daemon)}; senders known for {report.figures['sender_known']} requests)",
-        f"peak RSS of one daemon life: {peak / 1024:.1f} MiB   store: {size} bytes,"
-        f" {size * 1000 // max(1, len(arrivals))} bytes per 1,000 deliveries",
-    ])
+    ] + footer)
+
+
+def run_replicas(args, command):
+    """Two replicas on PostgreSQL: kill the working one, time the survivor's takeover, bring the killed
+    one back as the standby."""
+    from .postgres import Postgres
+    rng = random.Random(args.seed)
+    step, poll, subs, window = 8.0, "{interval: 200ms, concurrency: 16, max_rps: 2000}", 3, 5.0
+    kills_wanted, count = args.kills, args.jobs
+    # Each kill costs a failover (about 1.3 × lease) plus a pause; phases last `step`, longer than a
+    # failover, so a phase is always seen by some replica and a missing change is lost, not unseen.
+    span = max(20.0, kills_wanted * 4.0)
+    run_ = harness.Harness("kill-loop-replicas")
+    receiver = Receiver(latency=(0, 0.03), seed=args.seed)
+    report = Report("kill-loop", command)
+    database = None
+    try:
+        database = Postgres()
+        jobs, expected = [], set()
+        # The root's first phase lasts until its start: at least `step` too, or a kill during the
+        # first replica's first seconds could leave it unseen.
+        for j in range(count):
+            script, changes = timelines.job(f"kl-{j:05d}", round(rng.uniform(step, step + span), 2), subs, step)
+            jobs.append(script)
+            expected |= changes
+        timelines.write_scenario(run_.path("scenario.json"), jobs)
+        endpoint = run_.simulator(run_.path("scenario.json"))
+        t0 = time.time()
+        ports, configs = [harness.free_port(), harness.free_port()], []
+        for n, port in enumerate(ports):
+            configs.append(run_.path(f"rules-{n}.yaml"))
+            harness.write_config(configs[n], endpoint=endpoint, state=None, jobs=[j["id"] for j in jobs], poll=poll,
+                                 metrics_port=port, postgres=f'{{url: "{database.url}", lease: {args.lease}}}',
+                                 receivers={"sink": harness.generic_receiver(
+                                     receiver.url + "/hook", "{max_attempts: 100, initial_backoff: 50ms, max_backoff: 500ms, max_age: 2h}")})
+        print(f"kill-loop: 2 replicas on PostgreSQL (lease {args.lease}), {count} jobs x {1 + subs} = {len(expected)} phase changes,"
+              f" >= {kills_wanted} kills, work dir {run_.work}", flush=True)
+
+        def working(n):
+            return harness.metric_sum(harness.metrics(ports[n], timeout=1), "jobhook_replica_working") == 1
+
+        def polls(n):
+            return harness.metric_sum(harness.metrics(ports[n], timeout=1), "jobhook_polls_total")
+
+        replicas = [run_.daemon(configs[0]), None]
+        if not harness.wait_until(lambda: working(0), 60, step=0.1):
+            raise SystemExit("the first replica never took the work (see daemon.log)")
+        replicas[1] = run_.daemon(configs[1])
+        receiver.sender_pid = [r.pid for r in replicas]
+        harness.wait_until(lambda: harness.metrics(ports[1]) != {}, 60, step=0.1)
+        kill_times, killed, failovers, by_replica, peak = [], set(), [], [0, 0], 0
+        scenario_end = step + span + 3 * step + 2
+        while len(kill_times) < kills_wanted or time.time() - t0 < scenario_end:
+            time.sleep(rng.uniform(0.3, 1.5))
+            victim = 0 if working(0) else 1 if working(1) else None
+            if victim is None:
+                continue  # between holders: kill the one that works, never a standby
+            survivor = 1 - victim
+            before = polls(survivor)
+            peak = max(peak, *(harness.rss_kib(r.pid, "VmHWM") or 0 for r in replicas))
+            kill_times.append(time.time())
+            killed.add(replicas[victim].pid)
+            harness.sigkill(replicas[victim])
+            by_replica[victim] += 1
+            if harness.wait_until(lambda: polls(survivor) > before, 60, step=0.02):
+                failovers.append(time.time() - kill_times[-1])
+            replicas[victim] = run_.daemon(configs[victim])
+            receiver.sender_pid = [r.pid for r in replicas]
+            harness.wait_until(lambda: harness.metrics(ports[victim]) != {}, 60, step=0.1)
+            if len(kill_times) % 10 == 0:
+                print(f"  {len(kill_times)} kills, {receiver.count()} requests received", flush=True)
+        last, still_since, finish_by = -1, time.time(), time.time() + 300
+        while time.time() < finish_by and time.time() - still_since < 10:
+            if {(a.uid, a.to) for a in list(receiver.arrivals)} >= expected:
+                break
+            time.sleep(0.5)
+            n = receiver.count()
+            if n != last:
+                last, still_since = n, time.time()
+        for r in replicas:
+            harness.stop(r)
+        size = database.size()
+    finally:
+        run_.close()
+        receiver.close()
+        if database:
+            database.close()
+    ms = sorted(round(f * 1000) for f in failovers)
+    p50 = statistics.median(ms) if ms else None
+    judge(report, run_, receiver, expected, kill_times, killed, window, t0,
+          dict(jobs=count, replicas=2, lease=args.lease, kills_by_replica=by_replica, failovers_measured=len(ms),
+               failover_p50_ms=p50, failover_max_ms=max(ms, default=None), peak_rss_mib=round(peak / 1024, 1), database_bytes=size),
+          wanted_changes=1000, kills_wanted=kills_wanted,
+          footer=[f"failover (kill -> survivor's first poll), {len(ms)} measured: p50 {p50} ms, max {max(ms, default=None)} ms;"
+                  f" kills by replica: {by_replica}",
+                  f"database: {size} bytes"])

@@ -34,7 +34,13 @@ def owns(pid, inode):
     return False
 
 
-def sender(peer_port, candidate_pid):
-    """`candidate_pid` if it sent from `peer_port`, else None (another or a dead process)."""
+def sender(peer_port, candidates):
+    """The candidate pid (one, or a list: replicas) that sent from `peer_port`, else None (another or
+    a dead process)."""
     inode = socket_inode(peer_port)
-    return candidate_pid if inode and candidate_pid and owns(candidate_pid, inode) else None
+    if not inode:
+        return None
+    for pid in candidates if isinstance(candidates, (list, tuple)) else [candidates]:
+        if pid and owns(pid, inode):
+            return pid
+    return None

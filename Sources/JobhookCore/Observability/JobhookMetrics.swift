@@ -73,6 +73,17 @@ public enum JobhookMetrics {
     }
 
     /// A log line refused because standard error was not drained (`LogSink`).
+    /// `jobhook_replica_working`: 1 while this replica holds the work lease (PostgreSQL), else 0;
+    /// the sum over replicas is 1 in a healthy deployment.
+    public static func replicaWorking(_ working: Bool) {
+        Gauge(label: "jobhook_replica_working").record(working ? 1 : 0)
+    }
+
+    /// `jobhook_replica_takeovers_total`: times this replica took the work over.
+    public static func replicaTookOver() {
+        Counter(label: "jobhook_replica_takeovers_total").increment()
+    }
+
     public static func logLineDropped() {
         Counter(label: "jobhook_log_lines_dropped_total").increment()
     }

@@ -64,11 +64,14 @@ public struct LeaseKeeper: Service {
 
     public func run() async {
         var memory = Memory()
+        JobhookMetrics.replicaWorking(false)
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             await round(&memory)
+            JobhookMetrics.replicaWorking(gate.mayWork)
             _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: term.renewEvery) }
         }
         gate.set(.stopping)
+        JobhookMetrics.replicaWorking(false)
         guard memory.epoch != nil else { return }
         let holder = holder, store = store
         let released = await Self.first(of: { (try? await store.releaseLease(holder: holder)) != nil }, orAfter: .seconds(2), false)
@@ -94,6 +97,7 @@ public struct LeaseKeeper: Service {
             memory.epoch = grant.epoch
             memory.toldStandby = false
             gate.set(gate.current.after(answer, sent: sent, term: term))
+            JobhookMetrics.replicaTookOver()
             logger.notice("this replica now does the work", metadata: ["holder": "\(holder)", "epoch": "\(grant.epoch)"])
         case .granted:
             let resumed = gate.current.lease(at: ContinuousClock.now) == nil
