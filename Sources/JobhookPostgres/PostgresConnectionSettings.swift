@@ -2,12 +2,14 @@ import JobhookCore
 import PostgresNIO
 
 /// `PostgresURL` turned into PostgresNIO's configurations, one place for TLS: `require` (and
-/// `verify-full`) verify the certificate against the system trust roots and the host name; `prefer`
+/// `verify-full`) verify the certificate against the system trust roots — or the CA file
+/// `sslrootcert` names — and the host name; `prefer`
 /// encrypts when the server offers TLS without verifying (libpq's `prefer`); `disable` is plain TCP.
 enum PostgresConnectionSettings {
-    static func tlsConfiguration(_ mode: PostgresURL.SSLMode) -> TLSConfiguration {
+    static func tlsConfiguration(_ mode: PostgresURL.SSLMode, rootCert: String? = nil) -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         if mode == .prefer { tls.certificateVerification = .none }
+        if let rootCert { tls.trustRoots = .file(rootCert) }
         return tls
     }
 
@@ -15,7 +17,7 @@ enum PostgresConnectionSettings {
         let tls: PostgresClient.Configuration.TLS = switch url.sslMode {
         case .disable: .disable
         case .prefer: .prefer(tlsConfiguration(.prefer))
-        case .require, .verifyFull: .require(tlsConfiguration(.require))
+        case .require, .verifyFull: .require(tlsConfiguration(.require, rootCert: url.sslRootCert))
         }
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
@@ -30,7 +32,7 @@ enum PostgresConnectionSettings {
             tls = switch url.sslMode {
             case .disable: .disable
             case .prefer: .prefer(try NIOSSLContext(configuration: tlsConfiguration(.prefer)))
-            case .require, .verifyFull: .require(try NIOSSLContext(configuration: tlsConfiguration(.require)))
+            case .require, .verifyFull: .require(try NIOSSLContext(configuration: tlsConfiguration(.require, rootCert: url.sslRootCert)))
             }
         } catch {
             throw StoreError(.io, path: url.description, message: "cannot set up TLS (\(error)); check the system trust roots (ca-certificates)")

@@ -23,6 +23,11 @@ enum PostgresFailure {
                 """)
         case .failedToAddSSLHandler:
             return StoreError(.unreachable, path: path, message: url.masking("cannot start TLS with \(url.address) (\(underlying(error)))"))
+        case .connectionError where underlying(error).contains("CERTIFICATE_VERIFY_FAILED"):
+            let roots = url.sslRootCert.map { "the CA file \($0)" } ?? "the system trust roots"
+            return StoreError(.unreachable, path: path, message: """
+                the server at \(url.address) presented a certificate that is not trusted by \(roots), or not for                 \(url.host) (CERTIFICATE_VERIFY_FAILED); for a managed database's own CA (Huawei Cloud RDS gives its CA                 for download), add sslrootcert=/path/to/ca.pem to state.postgres.url
+                """)
         case .connectionError, .serverClosedConnection, .uncleanShutdown:
             return StoreError(.unreachable, path: path, message: url.masking("""
                 cannot reach PostgreSQL at \(url.address) (\(underlying(error))); check that the server runs and that \

@@ -101,7 +101,8 @@ import TestSupport
         let server = try await PostgresServer.shared()
         let database = try await server.createDatabase()
         let jobs = 30
-        let harness = try await Harness(scenario: Self.scenario(jobs: jobs))
+        // One job more than the config watches: it is added through the standby's API.
+        let harness = try await Harness(scenario: Self.scenario(jobs: jobs + 1))
         let receiver = try Receiver(up: true)
         defer { receiver.server.stop() }
         let config = try Self.config(harness, url: server.url(database: database), receiver: receiver, jobs: jobs)
@@ -113,8 +114,16 @@ import TestSupport
         defer { second.signal(SIGKILL) }
         let secondAPI = await Self.api(second)
         #expect(await second.waitForLine(containing: "stands by", in: .stderr, timeout: .seconds(30)) != nil, "\(second.stderr)")
-        // The standby serves the whole API, and is ready.
-        #expect(await Self.readyStatus(try #require(secondAPI)) == 200)
+        // The standby serves the whole API, and is ready; a watch added there is polled by the
+        // replica that works.
+        let standby = try #require(secondAPI)
+        #expect(await Self.readyStatus(standby) == 200)
+        let http = CurlClient()
+        defer { http.shutdown() }
+        let added = try await http.send(HTTPRequest(method: "POST", url: standby + "/v1/watches",
+                                                    headers: [HTTPHeader("Content-Type", "application/json")],
+                                                    body: Data(#"{"job_id": "job-\#(jobs)"}"#.utf8)))
+        #expect(added.status == 201, "\(String(decoding: added.body, as: UTF8.self))")
 
         #expect(await eventually(timeout: .seconds(30)) { receiver.succeeded.count >= 3 }, "\(first.stderr)")
         #expect(!second.stderr.contains(Self.works), "one replica works at a time")
@@ -124,8 +133,8 @@ import TestSupport
         let failover = ContinuousClock.now - killed
         #expect(failover <= .seconds(4).scaledForTests, "2 × lease: took \(failover)")
 
-        #expect(await eventually(timeout: .seconds(60)) { receiver.succeeded.count == jobs },
-                "missing: \(Set((0..<jobs).map { "job-\($0)" }).subtracting(receiver.succeeded).sorted()) \(second.stderr)")
+        #expect(await eventually(timeout: .seconds(60)) { receiver.succeeded.count == jobs + 1 },
+                "missing: \(Set((0...jobs).map { "job-\($0)" }).subtracting(receiver.succeeded).sorted()) \(second.stderr)")
         try await Task.sleep(for: .seconds(1))
         // A repeat is a send in flight at the kill: at most the receiver's lane, under its webhook-id.
         #expect(receiver.repeats.values.reduce(0, +) <= 2 * 1, "repeated: \(receiver.repeats)")

@@ -78,4 +78,36 @@ import Testing
         #expect(!String(reflecting: url).contains("p@ss") && !dumped.contains("p@ss") && !"\(PostgresSettings(url: url))".contains("p@ss"))
         #expect(try PostgresURL.parse("postgres://app@h/db").get().description == "postgres://app@h:5432/db")
     }
+
+    @Test func aLeaseUnder1sIsAProblemAtItsLine() {
+        let problems = ConfigFixtures.problems(Self.base + "state: {postgres: {url: \"postgres://u@h/db\", lease: 500ms}}\n")
+        #expect(problems == ["rules.yaml:4:53: state.postgres.lease: at least 1s (the lease is renewed every third of it; 15s is the default)"])
+    }
+
+    /// `sslrootcert`, as libpq: a CA file for a managed database's own CA, read when the config loads.
+    @Test func sslrootcertNamesACAFileReadWhenTheConfigLoads() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pg-ca-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ca = dir.appendingPathComponent("ca.pem").path
+        let key = dir.appendingPathComponent("ca.key").path
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", ca, "-subj", "/CN=rds-ca", "-days", "1"]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        let url = "postgres://u@db.example.com/state?sslmode=verify-full&sslrootcert=\(ca)"
+        let config = try ConfigFixtures.load(Self.base + "state: {postgres: {url: \"\(url)\"}}\n")
+        #expect(config.state.postgres?.url.sslRootCert == ca)
+        #expect(config.state.displayName == "postgres://u@db.example.com:5432/state?sslmode=verify-full&sslrootcert=\(ca)")
+
+        let missing = ConfigFixtures.problems(Self.base + "state: {postgres: {url: \"postgres://u@h/db?sslmode=require&sslrootcert=/nope/ca.pem\"}}\n")
+        #expect(missing == ["rules.yaml:4:25: state.postgres.url: sslrootcert /nope/ca.pem: cannot be read (missing, or no permission)"])
+        let notPEM = ConfigFixtures.problems(Self.base + "state: {postgres: {url: \"postgres://u@h/db?sslmode=require&sslrootcert=\(key)\"}}\n")
+        #expect(notPEM.first?.hasSuffix("sslrootcert \(key): expected PEM certificates (-----BEGIN CERTIFICATE-----)") == true, "\(notPEM)")
+        let unverified = ConfigFixtures.problems(Self.base + "state: {postgres: {url: \"postgres://u@h/db?sslrootcert=\(ca)\"}}\n")
+        #expect(unverified.first?.hasSuffix("sslrootcert needs sslmode=require or sslmode=verify-full (the certificate is checked only then)") == true,
+                "\(unverified)")
+    }
 }

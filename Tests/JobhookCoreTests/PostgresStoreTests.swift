@@ -140,3 +140,28 @@ import Testing
         }
     }
 }
+
+/// TLS to a server whose certificate a private CA signed (as a managed database's is): trusted
+/// through `sslrootcert`, refused against the system roots.
+@Suite struct PostgresTLSTests {
+    @Test func verifyFullWithSslrootcertConnectsAndWithoutItIsRefused() async throws {
+        let server = try await PostgresServer.dedicated(tls: true)
+        do {
+            let database = try await server.createDatabase()
+            let base = "postgres://postgres@127.0.0.1:\(server.port)/\(database)"
+            let trusted = try PostgresURL.parse("\(base)?sslmode=verify-full&sslrootcert=\(server.caFile)").get()
+            let store = try await PostgresStore.open(trusted)
+            #expect(try await store.addWatch("job-tls", source: "api", at: StoreSamples.t0))
+            await store.close()
+
+            let systemRoots = try PostgresURL.parse("\(base)?sslmode=require").get()
+            let error = try await #require(throws: StoreError.self) { try await PostgresStore.open(systemRoots) }
+            #expect(error.kind == .unreachable, "\(error)")
+            #expect(error.message.contains("certificate that is not trusted") && error.message.contains("sslrootcert="), "\(error)")
+        } catch {
+            await server.remove()
+            throw error
+        }
+        await server.remove()
+    }
+}

@@ -49,9 +49,14 @@ public final class PostgresServer: Sendable {
     /// A cluster of the calling test's own (not `shared()`): for a test that stops and starts the
     /// server, which would fail every other test on the shared one. `remove()` it at the end (else
     /// it goes at process exit).
-    public static func dedicated() async throws -> PostgresServer {
-        try await offThread { Result { () throws(PostgresServerError) in try PostgresServer.start() } }.get()
+    /// - Parameter tls: serve TLS too, with a certificate for 127.0.0.1 signed by a throwaway CA
+    ///   (`caFile`), for the `sslmode=require`/`verify-full` paths.
+    public static func dedicated(tls: Bool = false) async throws -> PostgresServer {
+        try await offThread { Result { () throws(PostgresServerError) in try PostgresServer.start(tls: tls) } }.get()
     }
+
+    /// The CA that signed the server's certificate (`dedicated(tls: true)`), PEM.
+    public var caFile: String { directory.appendingPathComponent("ca.pem").path }
 
     /// Stops the server (`pg_ctl stop -m fast`: connections are closed, as in a database restart).
     public func halt() async throws {
@@ -141,7 +146,7 @@ public final class PostgresServer: Sendable {
     /// Not `$TMPDIR`: the server user must be able to reach it, and the socket path must stay short.
     static let temporary = URL(fileURLWithPath: "/tmp")
 
-    private static func start() throws(PostgresServerError) -> PostgresServer {
+    private static func start(tls: Bool = false) throws(PostgresServerError) -> PostgresServer {
         let binaries = try findBinaries()
         removeStaleClusters(binaries: binaries)
         let directory = temporary.appendingPathComponent("\(prefix)\(getpid())-\(UUID().uuidString.prefix(8))")
@@ -167,6 +172,7 @@ public final class PostgresServer: Sendable {
         } catch {
             throw PostgresServerError("cannot edit \(hba): \(error)")
         }
+        if tls { try makeCertificates(in: directory) }
         // A port found free may be taken before the server binds it: try a few.
         var lastFailure = ""
         for _ in 0..<3 {
@@ -188,6 +194,38 @@ public final class PostgresServer: Sendable {
         }
         stop(directory: directory, binaries: binaries)
         throw PostgresServerError("the test PostgreSQL server did not start within 30 s: \(lastFailure)")
+    }
+
+    /// A CA and a server certificate for 127.0.0.1 it signed (openssl), and `ssl = on` in the
+    /// cluster's configuration; the key is the server user's, mode 0600, as PostgreSQL demands.
+    private static func makeCertificates(in directory: URL) throws(PostgresServerError) {
+        let openssl = URL(fileURLWithPath: "/usr/bin/openssl")
+        func file(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        do {
+            try "subjectAltName=IP:127.0.0.1\n".write(toFile: file("san.ext"), atomically: false, encoding: .utf8)
+        } catch {
+            throw PostgresServerError("cannot write \(file("san.ext")): \(error)")
+        }
+        try check(run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", file("ca.key"), "-out", file("ca.pem"),
+                                "-subj", "/CN=jobhook-test-ca", "-days", "2"], asServerUser: false, timeout: 60), "openssl (CA)")
+        try check(run(openssl, ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", file("server.key"), "-out", file("server.csr"),
+                                "-subj", "/CN=127.0.0.1"], asServerUser: false, timeout: 60), "openssl (server key)")
+        try check(run(openssl, ["x509", "-req", "-in", file("server.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"),
+                                "-CAcreateserial", "-out", file("server.crt"), "-days", "2", "-extfile", file("san.ext")],
+                      asServerUser: false, timeout: 60), "openssl (server certificate)")
+        chmod(file("server.key"), 0o600)
+        if isRoot {
+            try check(run(URL(fileURLWithPath: "/bin/chown"), [osUser, file("server.key"), file("server.crt")], asServerUser: false,
+                          timeout: 30), "chown")
+        }
+        let conf = file("data/postgresql.conf")
+        do {
+            let text = try String(contentsOfFile: conf, encoding: .utf8)
+            try (text + "\nssl = on\nssl_cert_file = '\(file("server.crt"))'\nssl_key_file = '\(file("server.key"))'\n")
+                .write(toFile: conf, atomically: false, encoding: .utf8)
+        } catch {
+            throw PostgresServerError("cannot edit \(conf): \(error)")
+        }
     }
 
     private static func pgCtlStart(directory: URL, binaries: URL, port: Int) throws(PostgresServerError) -> (status: Int32, output: String) {

@@ -153,6 +153,9 @@ extension ConfigReader {
         case .success(var url):
             // As libpq: no password in the URL, then $PGPASSWORD (any characters, no URL escaping).
             if url.password == nil, let password = environment["PGPASSWORD"], !password.isEmpty { url.password = password }
+            if let rootCert = url.sslRootCert, let problem = PostgresTrustRoots.problem(rootCert) {
+                report("state.postgres.url: sslrootcert \(problem)", at: urlNode)
+            }
             return PostgresSettings(url: url, lease: lease)
         case .failure(let problem):
             report("state.postgres.url: \(problem)", at: urlNode)

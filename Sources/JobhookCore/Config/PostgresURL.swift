@@ -10,7 +10,8 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible, CustomDe
         case disable
         /// TLS when the server offers it, plain otherwise (libpq's default).
         case prefer
-        /// TLS always; the certificate is verified against the system trust roots and the host name.
+        /// TLS always; the certificate is verified against the system trust roots (or `sslrootcert`)
+        /// and the host name.
         case require
         /// Same as `require` (jobhook always verifies the certificate and host name).
         case verifyFull = "verify-full"
@@ -22,8 +23,13 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible, CustomDe
     public var password: String?
     public var database: String
     public var sslMode: SSLMode
+    /// `sslrootcert`, as libpq: a PEM file of the CA certificates that sign the server's certificate
+    /// (a managed database's own CA, such as Huawei Cloud RDS's), trusted instead of the system roots.
+    public var sslRootCert: String?
 
-    public init(host: String, port: Int = 5432, user: String, password: String?, database: String, sslMode: SSLMode = .prefer) {
+    public init(host: String, port: Int = 5432, user: String, password: String?, database: String, sslMode: SSLMode = .prefer,
+                sslRootCert: String? = nil) {
+        self.sslRootCert = sslRootCert
         self.host = host
         self.port = port
         self.user = user
@@ -46,6 +52,7 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible, CustomDe
             return .failure(Problem("the URL names no database (postgres://USER@HOST:5432/DATABASE)"))
         }
         var mode = SSLMode.prefer
+        var rootCert: String?
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
@@ -54,14 +61,21 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible, CustomDe
                     return .failure(Problem("sslmode must be one of \(known) (got '\(item.value ?? "")')"))
                 }
                 mode = parsed
+            case "sslrootcert":
+                guard let value = item.value, !value.isEmpty else { return .failure(Problem("sslrootcert names no file")) }
+                rootCert = value
             default:
-                return .failure(Problem("unknown URL parameter '\(item.name)' (expected: sslmode)"))
+                return .failure(Problem("unknown URL parameter '\(item.name)' (expected: sslmode, sslrootcert)"))
             }
+        }
+        if rootCert != nil, mode == .disable || mode == .prefer {
+            return .failure(Problem("sslrootcert needs sslmode=require or sslmode=verify-full (the certificate is checked only then)"))
         }
         let port = components.port ?? 5432
         guard (1...65535).contains(port) else { return .failure(Problem("the port must be between 1 and 65535")) }
         return .success(PostgresURL(host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: port, user: user,
-                                    password: components.password.flatMap { $0.isEmpty ? nil : $0 }, database: database, sslMode: mode))
+                                    password: components.password.flatMap { $0.isEmpty ? nil : $0 }, database: database, sslMode: mode,
+                                    sslRootCert: rootCert))
     }
 
     /// Why a URL was refused.
@@ -76,7 +90,9 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible, CustomDe
     /// The URL with the password replaced by `***`: safe to print and log.
     public var description: String {
         let credentials = password == nil ? user : "\(user):***"
-        let query = sslMode == .prefer ? "" : "?sslmode=\(sslMode.rawValue)"
+        var parameters = sslMode == .prefer ? [] : ["sslmode=\(sslMode.rawValue)"]
+        if let sslRootCert { parameters.append("sslrootcert=\(sslRootCert)") }
+        let query = parameters.isEmpty ? "" : "?" + parameters.joined(separator: "&")
         return "postgres://\(credentials)@\(address)/\(database)\(query)"
     }
 
