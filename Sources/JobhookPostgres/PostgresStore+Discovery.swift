@@ -26,11 +26,12 @@ extension PostgresStore {
         }
         let logger = logger
         let fence = fence, path = path
+        let (uidList, phaseList, jobList) = (uids, phases, jobs)
         try await transaction { connection in
             try await Self.checkFence(fence, on: connection, path: path, logger: logger)
             try await connection.run("""
                 INSERT INTO phases (uid, phase, job_id, updated_at)
-                SELECT u, p, j, \(stamp) FROM unnest(\(uids)::text[], \(phases)::text[], \(jobs)::text[]) AS t(u, p, j)
+                SELECT u, p, j, \(stamp) FROM unnest(\(uidList)::text[], \(phaseList)::text[], \(jobList)::text[]) AS t(u, p, j)
                 ON CONFLICT (uid) DO NOTHING
                 """, logger: logger)
             try await connection.run("""

@@ -67,33 +67,44 @@ public final class PostgresStore: DeliveryStore, Sendable {
 
     /// Runs `body` in one transaction on one pooled connection: committed when it returns, rolled
     /// back when it throws (a `StoreError` it throws, such as `staleGroups`, comes out unchanged).
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
-        let logger = logger
-        do {
-            return try await client.withConnection { connection in
-                try await connection.run("BEGIN", logger: logger)
-                do {
-                    let value = try await body(connection)
-                    try await connection.run("COMMIT", logger: logger)
-                    return value
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        let logger = logger, client = client, url = url
+        return try await PostgresDeadline.within(Self.answerWithin, url: url) { () throws(StoreError) in
+            do {
+                return try await client.withConnection { connection in
+                    try await connection.run("BEGIN", logger: logger)
+                    do {
+                        let value = try await body(connection)
+                        try await connection.run("COMMIT", logger: logger)
+                        return value
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
+                    }
                 }
+            } catch {
+                throw PostgresFailure.storeError(error, url: url)
             }
-        } catch {
-            throw PostgresFailure.storeError(error, url: url)
         }
     }
 
     /// One statement on a pooled connection (atomic on its own), its rows collected.
     func rows(_ query: PostgresQuery) async throws(StoreError) -> [PostgresRow] {
-        do {
-            return try await client.query(query, logger: logger).collect()
-        } catch {
-            throw PostgresFailure.storeError(error, url: url)
+        let logger = logger, client = client, url = url
+        return try await PostgresDeadline.within(Self.answerWithin, url: url) { () throws(StoreError) in
+            do {
+                return try await client.query(query, logger: logger).collect()
+            } catch {
+                throw PostgresFailure.storeError(error, url: url)
+            }
         }
     }
+
+    /// How long any one call waits for the database before it fails as unreachable. The pool waits
+    /// for a connection without a limit of its own, and a connection lost in a server restart can
+    /// leave a request waiting: a poll's record or a delivery's outcome must fail (and be tried
+    /// again) instead of holding its stage up for good.
+    static let answerWithin: Duration = .seconds(20)
 
     /// Decodes rows, turning a decoding failure into a `corrupt` error.
     func decode<T>(_ rows: [PostgresRow], _ body: (PostgresRow) throws -> T) throws(StoreError) -> [T] {
