@@ -124,6 +124,11 @@ import TestSupport
                                                     headers: [HTTPHeader("Content-Type", "application/json")],
                                                     body: Data(#"{"job_id": "job-\#(jobs)"}"#.utf8)))
         #expect(added.status == 201, "\(String(decoding: added.body, as: UTF8.self))")
+        // Polled before the kill, so by the working replica (a standby polls nothing), not only by
+        // whoever takes over later and reads the watches afresh.
+        #expect(await eventually(timeout: .seconds(20), interval: .milliseconds(50)) {
+            (try? await harness.served().jobs["job-\(jobs)"]).map { $0 >= 1 } ?? false
+        }, "the working replica follows a watch added on the standby: \(first.stderr)")
 
         #expect(await eventually(timeout: .seconds(30)) { receiver.succeeded.count >= 3 }, "\(first.stderr)")
         #expect(!second.stderr.contains(Self.works), "one replica works at a time")
