@@ -64,17 +64,10 @@ def run(bench):
         database.close()
 
 
-def fresh(database, name):
-    """A new empty database on the cluster for one measurement; its URL."""
-    database._run("psql", "-h", "127.0.0.1", "-p", str(database.port), "-U", "postgres", "-d", "postgres", "-q",
-                  "-c", f"CREATE DATABASE {name}")
-    return f"postgres://postgres@127.0.0.1:{database.port}/{name}?sslmode=disable"
-
-
 def start(bench, name, port, jobs, interval, max_rps, receivers, rules, backend, database):
     """The daemons for `backend`: one, or two on one database (the first is running before the second
     starts, so it takes the work)."""
-    url = fresh(database, name.replace("-", "_")) if backend != "sqlite" else None
+    url = database.create_database(name.replace("-", "_")) if backend != "sqlite" else None
     first = bench.daemon(name, port, jobs, interval, max_rps=max_rps, receivers=receivers, rules=rules, postgres=url)
     daemons = [first]
     if backend.endswith("2 replicas"):

@@ -35,8 +35,8 @@ extension PostgresStore: ReplicaLeaseStore {
         _ = try await rows("UPDATE replica_lease SET expires_at = '-infinity' WHERE id = 1 AND holder = \(holder)")
     }
 
-    /// The fence as a condition (true while this process's lease stands), for one statement; nil
-    /// when this process never held a lease (commands, tests of the store alone).
+    /// The grant the work's writes are checked against; nil when this process never held a lease
+    /// (commands, tests of the store alone): then nothing is fenced.
     var fence: ReplicaLease.Grant? { grant.withLock { $0 } }
 
     /// Refuses the transaction's writes unless this process's lease stands (first statement of a

@@ -86,17 +86,9 @@ def run(args, command, legacy=False):
             receiver.sender_pid = daemon.pid
             if len(kill_times) % 25 == 0:
                 print(f"  {len(kill_times)} kills, {receiver.count()} requests received", flush=True)
-        # A clean run to the end: until every change arrived, or nothing moved for 10 s (at most 5 min).
-        last, still_since, finish_by = -1, time.time(), time.time() + 300
-        while time.time() < finish_by and time.time() - still_since < 10:
-            if {(a.uid, a.to) for a in list(receiver.arrivals)} >= expected:
-                break
-            time.sleep(0.5)
-            peak = max(peak, harness.rss_kib(daemon.pid, "VmHWM") or 0)
-            n = receiver.count()
-            if n != last:
-                last, still_since = n, time.time()
-        peak = max(peak, harness.rss_kib(daemon.pid, "VmHWM") or 0)
+        peaks = [peak]
+        run_to_the_end(receiver, expected, lambda: peaks.append(harness.rss_kib(daemon.pid, "VmHWM") or 0))
+        peak = max(peaks + [harness.rss_kib(daemon.pid, "VmHWM") or 0])
         harness.stop(daemon)
     finally:
         run_.close()
@@ -108,6 +100,19 @@ def run(args, command, legacy=False):
           wanted_changes=None if legacy else (args.changes or 1000 * args.minutes), kills_wanted=kills_wanted,
           footer=[f"peak RSS of one daemon life: {peak / 1024:.1f} MiB   store: {size} bytes,"
                   f" {size * 1000 // max(1, receiver.count())} bytes per 1,000 deliveries"])
+
+
+def run_to_the_end(receiver, expected, tick=lambda: None):
+    """A clean run to the end: until every change arrived, or nothing moved for 10 s (at most 5 min)."""
+    last, still_since, finish_by = -1, time.time(), time.time() + 300
+    while time.time() < finish_by and time.time() - still_since < 10:
+        if {(a.uid, a.to) for a in list(receiver.arrivals)} >= expected:
+            break
+        time.sleep(0.5)
+        tick()
+        n = receiver.count()
+        if n != last:
+            last, still_since = n, time.time()
 
 
 def judge(report, run_, receiver, expected, kill_times, killed, window, t0, figures, wanted_changes, kills_wanted, footer):
@@ -223,14 +228,7 @@ def run_replicas(args, command):
             harness.wait_until(lambda: harness.metrics(ports[victim]) != {}, 60, step=0.1)
             if len(kill_times) % 10 == 0:
                 print(f"  {len(kill_times)} kills, {receiver.count()} requests received", flush=True)
-        last, still_since, finish_by = -1, time.time(), time.time() + 300
-        while time.time() < finish_by and time.time() - still_since < 10:
-            if {(a.uid, a.to) for a in list(receiver.arrivals)} >= expected:
-                break
-            time.sleep(0.5)
-            n = receiver.count()
-            if n != last:
-                last, still_since = n, time.time()
+        run_to_the_end(receiver, expected)
         for r in replicas:
             harness.stop(r)
         size = database.size()

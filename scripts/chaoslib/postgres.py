@@ -52,10 +52,14 @@ class Postgres:
         options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off -c synchronous_commit=off "
                    "-c full_page_writes=off -c max_connections=200")
         self._run("pg_ctl", "-D", self.data, "-l", os.path.join(self.dir, "server.log"), "-w", "-t", "30", "-o", options, "start")
-        self._run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres", "-q",
-                  "-c", f"CREATE DATABASE {database}")
-        self.url = f"postgres://postgres@127.0.0.1:{self.port}/{database}?sslmode=disable"
+        self.url = self.create_database(database)
         self.database = database
+
+    def create_database(self, name):
+        """A new empty database on the cluster; its URL."""
+        self._run("psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres", "-q",
+                  "-c", f"CREATE DATABASE {name}")
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}?sslmode=disable"
 
     def _run(self, program, *args):
         result = subprocess.run([os.path.join(self.bin, program), *args], capture_output=True, text=True, user=self.user,

@@ -1,6 +1,5 @@
 public import Logging
 public import ServiceLifecycle
-import Synchronization
 
 /// Keeps this replica's claim on the work (SPEC § two replicas): asks the database for the lease
 /// every `term.renewEvery`, so the holder renews it twice before it could run out, and a standby
@@ -74,7 +73,7 @@ public struct LeaseKeeper: Service {
         JobhookMetrics.replicaWorking(false)
         guard memory.epoch != nil else { return }
         let holder = holder, store = store
-        let released = await Self.first(of: { (try? await store.releaseLease(holder: holder)) != nil }, orAfter: .seconds(2), false)
+        let released = await firstToFinish({ (try? await store.releaseLease(holder: holder)) != nil }, orAfter: .seconds(2), otherwise: false)
         if released { logger.info("released the work lease; another replica takes over now") }
     }
 
@@ -127,14 +126,14 @@ public struct LeaseKeeper: Service {
     func ask() async -> (LeaseAnswer, problem: String?) {
         let store = store, holder = holder, duration = term.duration
         let wait = min(term.renewEvery, .seconds(5))
-        return await Self.first(of: {
+        return await firstToFinish({
             do {
                 let grant = try await store.acquireLease(holder: holder, for: duration)
                 return (grant.map(LeaseAnswer.granted) ?? .heldByAnother, nil)
             } catch {
                 return (.unreachable, "\(error)")
             }
-        }, orAfter: wait, (.unreachable, "the database did not answer within \(wait)"))
+        }, orAfter: wait, otherwise: (.unreachable, "the database did not answer within \(wait)"))
     }
 
     private func noteReachability(_ problem: String?, _ memory: inout Memory) {
@@ -146,31 +145,5 @@ public struct LeaseKeeper: Service {
             memory.unreachable = false
             logger.notice("the state database is reachable again")
         }
-    }
-
-    /// `work`'s value, or `fallback` once `timeout` passed — without waiting for `work` to end (a
-    /// query to a server that went away may hang until the pool gives up on it).
-    static func first<T: Sendable>(of work: @escaping @Sendable () async -> T, orAfter timeout: Duration, _ fallback: T) async -> T {
-        let race = Race<T>()
-        return await withCheckedContinuation { continuation in
-            race.waiter.withLock { $0 = continuation }
-            let timer = Task {
-                try? await Task.sleep(for: timeout)
-                race.finish(fallback)
-            }
-            Task {
-                race.finish(await work())
-                timer.cancel()
-            }
-        }
-    }
-}
-
-/// Whichever of two tasks ends first resumes the waiter; the other finds it gone.
-private final class Race<T: Sendable>: Sendable {
-    let waiter = Mutex<CheckedContinuation<T, Never>?>(nil)
-
-    func finish(_ value: T) {
-        waiter.withLock { $0.take() }?.resume(returning: value)
     }
 }

@@ -11,7 +11,7 @@ import Synchronization
 /// taken the work over — and stops.
 public final class ReplicaGate: Sendable {
     /// One daemon per store (SQLite): always working, never asks a database.
-    public static var alwaysActive: ReplicaGate { ReplicaGate(shared: false) }
+    public static let alwaysActive = ReplicaGate(shared: false)
 
     /// False for `alwaysActive`: the store is not shared, nothing is elected.
     public let isShared: Bool

@@ -15,8 +15,10 @@ public struct Daemon: Sendable {
     let api: APIServer?
     let reloader: ConfigReloader?
     let logger: Logger
-    /// On a store replicas share: the lease keeper and the watch sync (`make(replication:)`).
-    var replicaServices: [any Service] = []
+    /// On a store replicas share (`make(replication:)`): who keeps the lease, and who makes the
+    /// working replica follow the watches every replica's API changes.
+    var leaseKeeper: LeaseKeeper?
+    var watchSync: WatchSync?
 
     /// Several replicas on one PostgreSQL store: one at a time does the work, under a lease.
     public struct Replication: Sendable {
@@ -80,11 +82,9 @@ public struct Daemon: Sendable {
             let hooks = LeaseKeeper.Hooks(
                 takeOver: { try await engine.takeOver() }, standDown: { await engine.standDown() },
                 reachability: { readiness.database($0) })
-            daemon.replicaServices = [
-                LeaseKeeper(store: replication.store, holder: replication.holder, term: replication.term, gate: gate, hooks: hooks,
-                            logger: logger.component("lease")),
-                WatchSync(watches: engine.watches, gate: gate, logger: logger.component("watches")),
-            ]
+            daemon.leaseKeeper = LeaseKeeper(store: replication.store, holder: replication.holder, term: replication.term, gate: gate,
+                                             hooks: hooks, logger: logger.component("lease"))
+            daemon.watchSync = WatchSync(watches: engine.watches, gate: gate, logger: logger.component("watches"))
         }
         try await daemon.resumeWatches()
         return daemon
@@ -107,7 +107,7 @@ public struct Daemon: Sendable {
     ) async throws {
         // ServiceLifecycle stops services in reverse order: the lease keeper comes first so it goes
         // last, releasing the lease only once the work has drained (outcomes recorded under it).
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = replicaServices.prefix(1).map { .init(service: $0) }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = leaseKeeper.map { [.init(service: $0)] } ?? []
         if let reloader {
             services.append(.init(service: ReloadOnHangup(reloader: reloader)))
         }
@@ -121,7 +121,7 @@ public struct Daemon: Sendable {
         }
         services.append(.init(service: housekeeping))
         services += engine.services.map { .init(service: $0) }
-        services += replicaServices.dropFirst().map { .init(service: $0) }
+        if let watchSync { services.append(.init(service: watchSync)) }
         var configuration = ServiceGroupConfiguration(services: services, logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]
         configuration.maximumGracefulShutdownDuration = .seconds(15)
